@@ -1,0 +1,1 @@
+"""Dash dashboard: compare scenarios, run a workshop, explore sweeps (see app.py)."""

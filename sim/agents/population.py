@@ -1,0 +1,153 @@
+"""Synthetic population generator.
+
+Builds households from a few interpretable parameters (``population`` section
+of a scenario, see :mod:`sim.defaults`): age, household type, diploma, income
+and territory are drawn from marginal and conditional shares; equipment, home
+internet, skill and e-mail follow from one latent *digital propensity*
+
+    z = intercept + age[band] + diploma[d] + income_quintile * (q - 2)
+        + alone * [lives alone] + territory[t] + noise_sd * N(0, 1)
+
+so that the links equipment/skill/isolation <- age, diploma, income, household
+type of DOMAIN §2 hold by construction.  All draws come from the generator
+passed in; no global RNG.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..categories import (AGE_BAND_BOUNDS, Diploma, Equipment, HouseholdType, Intention,
+                          InternetRelation, NonConnection)
+from .households import Households
+
+
+def _logistic(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _pick(rng, probs_rows: np.ndarray) -> np.ndarray:
+    """One categorical draw per row of a (n, k) probability matrix."""
+    cum = np.cumsum(probs_rows, axis=1)
+    u = rng.random(len(probs_rows))[:, None] * cum[:, -1:]
+    return (u >= cum).sum(axis=1).astype(np.int8)
+
+
+def generate(p: dict, n: int, n_benefits: int, rng: np.random.Generator) -> Households:
+    """Draw ``n`` households from population parameters ``p`` (a checked dict)."""
+    h = Households(n, n_benefits)
+    # -- demography -----------------------------------------------------------
+    band = rng.choice(5, size=n, p=np.asarray(p["age_shares"])).astype(np.int8)
+    lo = np.array([b[0] for b in AGE_BAND_BOUNDS])[band]
+    hi = np.array([b[1] for b in AGE_BAND_BOUNDS])[band]
+    h.age_band[:] = band
+    h.age[:] = lo + np.floor(rng.random(n) * (hi - lo + 1)).astype(np.int16)
+    h.retired[:] = rng.random(n) < np.asarray(p["retired_by_age"])[band]
+    h.retired |= h.age >= 67  # full-rate retirement age
+
+    alone = rng.random(n) < np.asarray(p["alone_by_age"])[band]
+    kids = ~alone & (rng.random(n) < np.asarray(p["children_by_age"])[band])
+    single_parent = kids & (rng.random(n) < p["single_parent_share"])
+    htype = np.full(n, HouseholdType.couple, dtype=np.int8)
+    htype[alone] = HouseholdType.alone
+    htype[kids] = HouseholdType.couple_children
+    htype[single_parent] = HouseholdType.single_parent
+    h.household_type[:] = htype
+    # 1 to 3 children, French family size distribution (rounded: 45/40/15 %)
+    h.n_children[:] = np.where(kids, 1 + _pick(rng, np.tile([0.45, 0.40, 0.15], (n, 1))), 0)
+
+    none_p = np.asarray(p["diploma_none_by_age"])[band]
+    higher_p = np.asarray(p["diploma_higher_by_age"])[band]
+    u = rng.random(n)
+    dip = np.full(n, Diploma.secondary, dtype=np.int8)
+    dip[u < none_p] = Diploma.none
+    dip[u >= 1.0 - higher_p] = Diploma.higher
+    h.diploma[:] = dip
+    h.territory[:] = rng.choice(3, size=n, p=np.asarray(p["territory_shares"])).astype(np.int8)
+
+    # -- income -----------------------------------------------------------------
+    draw_income(h, p, rng, np.arange(n))
+    total = h.earnings + h.other_income
+    # quintile of initial income per consumption unit (OECD-modified scale)
+    uc = 1.0 + 0.5 * (htype != HouseholdType.alone) + 0.3 * h.n_children
+    order = np.argsort(total / uc, kind="stable")
+    q = np.empty(n, dtype=np.int8)
+    q[order] = (np.arange(n) * 5 // max(n, 1)).astype(np.int8)
+    h.income_quintile[:] = q
+
+    # -- digital propensity -------------------------------------------------------
+    d = p["digital"]
+    z = (d["intercept"] + np.asarray(d["age"])[band] + np.asarray(d["diploma"])[dip]
+         + d["income_quintile"] * (q - 2.0) + d["alone"] * alone
+         + np.asarray(d["territory"])[h.territory] + d["noise_sd"] * rng.standard_normal(n))
+    eq = np.full(n, Equipment.smartphone, dtype=np.int8)
+    eq[z < 0.0] = Equipment.none
+    eq[z >= d["computer_threshold"]] = Equipment.computer
+    h.equipment[:] = eq
+    h.home_internet[:] = (eq > 0) & (rng.random(n) < _logistic(z + d["home_internet_shift"]))
+    h.skill[:] = _logistic(0.9 * z + d["skill_shift"] + 0.6 * rng.standard_normal(n))
+    h.skill[eq == Equipment.none] *= 0.5  # skills fade without practice
+    h.email[:] = (eq > 0) & (rng.random(n) < _logistic(z + d["email_shift"]))
+    assign_internet_relation(h, d, rng)
+
+    h.reluctance[:] = np.exp(p["reluctance_sigma"] * rng.standard_normal(n))
+    h.counter_rank[:] = rng.random(n)
+    h.association_rank[:] = rng.random(n)
+    return h
+
+
+def draw_income(h: Households, p: dict, rng: np.random.Generator, idx: np.ndarray) -> None:
+    """(Re)draw employment, earnings and other income for households ``idx``."""
+    m = len(idx)
+    band = h.age_band[idx]
+    retired = h.retired[idx]
+    couple = np.isin(h.household_type[idx], (HouseholdType.couple, HouseholdType.couple_children))
+    employed = ~retired & (rng.random(m) < np.asarray(p["employment_by_age"])[band])
+    dip_factor = np.asarray(p["earnings_by_diploma"])[h.diploma[idx]]
+    wage = p["earnings_median"] * dip_factor * np.exp(p["earnings_sigma"] * rng.standard_normal(m))
+    low_pay = rng.random(m) < p["low_pay_share"]  # part-time / short contracts
+    wage = np.where(low_pay, wage * (0.25 + 0.35 * rng.random(m)), wage)
+    second = couple & (rng.random(m) < p["second_earner_share"])
+    wage2 = 0.8 * p["earnings_median"] * np.exp(p["earnings_sigma"] * rng.standard_normal(m))
+    earnings = np.where(employed, wage, 0.0) + np.where(second & ~retired, wage2, 0.0)
+    benefit = p["other_income_median"] * np.exp(0.5 * rng.standard_normal(m))
+    benefit = np.where(rng.random(m) < p["no_other_income_share"], 0.0, benefit)
+    pension = p["pension_median"] * dip_factor * np.exp(p["pension_sigma"] * rng.standard_normal(m))
+    pension = pension * np.where(couple, 1.6, 1.0)
+    other = np.where(retired, pension, np.where(employed, 0.0, benefit))
+    h.earnings[idx] = earnings
+    h.other_income[idx] = other
+
+
+def assign_internet_relation(h: Households, d: dict, rng: np.random.Generator) -> None:
+    """Relation to the internet, intention and non-connection reason (Mazet 2017)."""
+    n = h.n
+    user = h.equipment > 0
+    rel = np.where(h.skill >= 0.35, InternetRelation.regular, InternetRelation.occasional)
+    u = rng.random(n)
+    non_user_rel = np.where(u < d["dropout_share"], InternetRelation.dropout,
+                            InternetRelation.disconnected)
+    suffered = rng.random(n) < d["suffered_share"]
+    # chosen non-connection: "useless" 21 % vs data fear 12 % (CREDOC 2012)
+    chosen_reason = np.where(rng.random(n) < 21 / 33, NonConnection.useless,
+                             NonConnection.data_fear)
+    # suffered non-connection: competence 41 % vs money 12 % (CREDOC 2012)
+    suffered_reason = np.where(rng.random(n) < 41 / 53, NonConnection.competence,
+                               NonConnection.money)
+    reason = np.where(suffered, suffered_reason, chosen_reason)
+    non_user_rel = np.where(~suffered & (non_user_rel == InternetRelation.disconnected),
+                            InternetRelation.distanced, non_user_rel)
+    h.internet_relation[:] = np.where(user, rel, non_user_rel)
+    h.non_connection[:] = np.where(user, NonConnection.connected, reason)
+    v = rng.random(n)
+    intention = np.where(v < d["quasi_user_share"], Intention.quasi_user,
+                         np.where(v < d["quasi_user_share"] + d["radical_share"],
+                                  Intention.radical, Intention.distant_potential))
+    h.intention[:] = np.where(user, Intention.user, intention)
+
+
+def mark_indirect_users(h: Households) -> None:
+    """Non-users with connected relatives are *indirect users* (others go online for them)."""
+    nonuser = h.equipment == Equipment.none
+    indirect = nonuser & (h.n_helpers > 0) & (h.internet_relation != InternetRelation.distanced)
+    h.internet_relation[indirect] = InternetRelation.indirect

@@ -1,0 +1,194 @@
+"""Measurement: the monthly ledger and the per-replication summary (DOMAIN §6).
+
+Names follow Covasim: ``new_*`` are flows during the month, ``n_*`` stocks at
+the end of the month; rates are fractions 0-1, money is EUR per month, time is
+hours.  Submodels record flows where they happen (``ledger.flow``); stocks and
+the ODENORE causes are measured at the end of the month (``measure``).
+
+ODENORE cause of an eligible non-recipient (exactly one):
+- non_knowledge: does not know the right;
+- non_proposition: does not know it after a saturated service failed to tell
+  them, or waits in a queue for a mediated slot that was not offered;
+- non_demand: knows, has not lodged a claim (including giving up after failures);
+- non_reception: lodged a claim that is being processed, was rejected, or a
+  payment suspended after a failed renewal.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .categories import GROUP_LABELS, Cause, Channel, ClaimState
+
+# flows and stocks per benefit: (months, n_benefits)
+PER_BENEFIT = (
+    "n_eligible", "n_receiving", "n_non_knowledge", "n_non_proposition", "n_non_demand",
+    "n_non_reception", "n_persistent", "unclaimed_euros", "paid_euros",
+    "new_entries", "new_exits", "new_informed", "new_not_proposed", "new_claims", "new_awards",
+    "new_rejections", "new_renewals", "new_suspensions", "new_gave_up", "new_automatic",
+)
+# global series: (months,)
+GLOBAL = (
+    "hours_social_services", "hours_social_core", "hours_social_total", "hours_associations",
+    "hours_relatives", "counter_visits", "new_referrals", "new_turned_away", "new_left_queue",
+    "new_oriented", "n_queued", "queue_months", "burden_hours", "new_trips",
+    "new_failed_attempts", "filings_alone", "filings_total", "n_dependent", "n_credentials_held",
+    "n_recipients", "n_unequipped", "mean_skill", "concentration_index", "core_contacts",
+    "core_contacts_refused", "new_online", "new_dropouts", "new_trained", "new_equipped",
+    "new_safes",
+)
+CAUSE_SERIES = ("n_non_knowledge", "n_non_proposition", "n_non_demand", "n_non_reception")
+ROUTE_OUTCOMES = ("receiving", "waiting", "rejected", "gave_up", "not_claimed")
+PERSISTENT_MONTHS = 9  # three consecutive quarters, as DREES measures it
+
+
+def group_codes(h) -> dict[str, np.ndarray]:
+    """Group code of every household, per group variable of DOMAIN §6."""
+    return {
+        "age_band": h.age_band,
+        "income_quintile": h.income_quintile,
+        "diploma": h.diploma,
+        "territory": h.territory,
+        "equipment": h.equipment,
+        "isolation": (h.n_helpers > 0).astype(np.int8),
+    }
+
+
+def concentration_index(non: np.ndarray, income: np.ndarray) -> float:
+    """Concentration index of ``non`` (0/1) over income rank; < 0: among the poorer."""
+    if len(non) < 2 or non.sum() == 0:
+        return 0.0
+    order = np.argsort(income, kind="stable")
+    rank = np.empty(len(non))
+    rank[order] = (np.arange(len(non)) + 0.5) / len(non)
+    y = non.astype(np.float64)
+    return float(2.0 * np.mean((y - y.mean()) * (rank - 0.5)) / y.mean())
+
+
+class Ledger:
+    def __init__(self, model, trace: np.ndarray | None = None):
+        months, nb = model.months, model.h.n_benefits
+        self.months, self.nb = months, nb
+        self.report_start = months - model.scenario.data["report_months"]
+        self.month = 0
+        self.series = {k: np.zeros((months, nb)) for k in PER_BENEFIT}
+        self.series.update({k: np.zeros(months) for k in GLOBAL})
+        self.series["new_filings_by_channel"] = np.zeros((months, len(Channel)))
+        self.groups = {g: np.zeros((2, nb, len(GROUP_LABELS[g]))) for g in GROUP_LABELS}
+        self.group_euros = {g: np.zeros((nb, len(GROUP_LABELS[g]))) for g in GROUP_LABELS}
+        self.amount_bands = np.zeros((2, nb, len(AMOUNT_BANDS) + 1))
+        self.routes = np.zeros((nb, len(Channel) + 1, len(ROUTE_OUTCOMES)))
+        self.trace_idx = None if trace is None else np.asarray(trace, dtype=np.int64)
+        self.trace: list[dict] = []
+
+    def flow(self, name: str, value: float, benefit: int | None = None) -> None:
+        if benefit is None:
+            self.series[name][self.month] += value
+        else:
+            self.series[name][self.month, benefit] += value
+
+    def add_filings(self, channels: np.ndarray, benefits: np.ndarray) -> None:
+        self.series["new_filings_by_channel"][self.month] += np.bincount(
+            channels.astype(np.int64), minlength=len(Channel))[: len(Channel)]
+
+    def measure(self, model) -> None:
+        h, m, s = model.h, model.month, self.series
+        in_report = m >= self.report_start
+        income = h.earnings + h.other_income
+        codes = group_codes(h) if in_report else None
+        ci_non, ci_inc = [], []
+        for b in range(h.n_benefits):
+            elig = h.amount[b] > 0
+            state = h.state[b]
+            recv = elig & (state == ClaimState.receiving)
+            non = elig & ~recv
+            idx = np.flatnonzero(non)
+            cause = classify(h, b, idx)
+            counts = np.bincount(cause, minlength=4)
+            s["n_eligible"][m, b] = elig.sum()
+            s["n_receiving"][m, b] = recv.sum()
+            for c, name in zip(Cause, CAUSE_SERIES):
+                s[name][m, b] = counts[c]
+            without = h.months_without[b]
+            without[:] = np.where(non, without + 1, 0)
+            s["n_persistent"][m, b] = (without >= PERSISTENT_MONTHS).sum()
+            s["unclaimed_euros"][m, b] = h.amount[b, idx].sum(dtype=np.float64)
+            s["paid_euros"][m, b] = h.amount[b, recv].sum(dtype=np.float64)
+            if in_report:
+                eidx = np.flatnonzero(elig)
+                is_non = non[eidx]
+                for g, code in codes.items():
+                    L = len(GROUP_LABELS[g])
+                    self.groups[g][0, b] += np.bincount(code[eidx], minlength=L)[:L]
+                    self.groups[g][1, b] += np.bincount(code[idx], minlength=L)[:L]
+                    self.group_euros[g][b] += np.bincount(code[idx], weights=h.amount[b, idx],
+                                                          minlength=L)[:L]
+                band = np.searchsorted(AMOUNT_BANDS, h.amount[b, eidx], side="right")
+                self.amount_bands[0, b] += np.bincount(band, minlength=len(AMOUNT_BANDS) + 1)
+                self.amount_bands[1, b] += np.bincount(band[is_non], minlength=len(AMOUNT_BANDS) + 1)
+                ci_non.append(is_non)
+                ci_inc.append(income[eidx])
+            if m == self.months - 1:
+                self._routes(h, b, elig)
+        queued = h.state == ClaimState.queued
+        s["n_queued"][m] = queued.sum()
+        s["queue_months"][m] = h.months_waiting[queued].sum()
+        for t in range(3):
+            s["hours_social_services"][m] += model.social[t].used
+            s["hours_social_core"][m] += model.social[t].core_used
+            s["hours_social_total"][m] += model.social[t].total_hours
+            s["hours_associations"][m] += model.associations[t].used
+        recipients = (h.state == ClaimState.receiving).any(axis=0)
+        s["n_recipients"][m] = recipients.sum()
+        s["n_dependent"][m] = (h.dependent & recipients).sum()
+        s["n_credentials_held"][m] = (h.credentials_held & recipients).sum()
+        s["n_unequipped"][m] = (h.equipment == 0).sum()
+        s["mean_skill"][m] = h.skill.mean(dtype=np.float64)
+        if in_report and ci_non:
+            s["concentration_index"][m] = concentration_index(np.concatenate(ci_non),
+                                                              np.concatenate(ci_inc))
+        if self.trace_idx is not None:
+            self._record_trace(model)
+        self.month += 1
+
+    def _routes(self, h, b, elig) -> None:
+        """Snapshot at the last month: last channel tried x outcome, eligible households."""
+        idx = np.flatnonzero(elig)
+        ch = h.channel[b, idx].astype(np.int64) + 1  # 0 = never tried
+        st = h.state[b, idx]
+        out = np.full(len(idx), 4)
+        out[st == ClaimState.receiving] = 0
+        out[(st == ClaimState.queued) | (st == ClaimState.processing)] = 1
+        out[(st == ClaimState.rejected) | (st == ClaimState.suspended)] = 2
+        out[(st == ClaimState.gave_up) | ((st == ClaimState.not_claimed) & (h.failures[b, idx] > 0))] = 3
+        np.add.at(self.routes[b], (ch, out), 1)
+
+    def _record_trace(self, model) -> None:
+        h, idx = model.h, self.trace_idx
+        self.trace.append({
+            "month": model.month,
+            "state": h.state[:, idx].copy(),
+            "channel": h.channel[:, idx].copy(),
+            "eligible": h.amount[:, idx] > 0,
+            "aware": h.aware[:, idx].copy(),
+            "months_waiting": h.months_waiting[:, idx].copy(),
+            "skill": h.skill[idx].copy(),
+            "equipment": h.equipment[idx].copy(),
+        })
+
+
+AMOUNT_BANDS = np.array([50.0, 150.0, 300.0, 500.0])  # EUR/month band edges
+AMOUNT_BAND_LABELS = ("<50", "50-150", "150-300", "300-500", ">=500")
+
+
+def classify(h, b: int, idx: np.ndarray) -> np.ndarray:
+    """ODENORE cause code for eligible non-recipients ``idx`` of benefit ``b``."""
+    aware = h.aware[b, idx]
+    state = h.state[b, idx]
+    cause = np.full(len(idx), Cause.non_demand, dtype=np.int64)
+    cause[~aware] = Cause.non_knowledge
+    cause[~aware & h.not_proposed[b, idx]] = Cause.non_proposition
+    cause[state == ClaimState.queued] = Cause.non_proposition
+    lodged = (state == ClaimState.processing) | (state == ClaimState.rejected) | (state == ClaimState.suspended)
+    cause[lodged] = Cause.non_reception
+    return cause

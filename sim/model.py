@@ -1,0 +1,137 @@
+"""The model: households under dematerialisation policies, one month per step.
+
+The monthly order of DOMAIN §3 is written once, in :meth:`DematModel.step`.
+Households are arrays (:mod:`sim.agents.households`); institutions are
+``mesa.Agent`` objects (:mod:`sim.agents.institutions`); policies turn levers
+(:mod:`sim.levers`) at their start month.  Randomness comes from one
+``SeedSequence`` per replication, with a separate stream per (month,
+submodel) so that two scenarios run with the same seed share their draws as
+far as their households behave alike (common random numbers).
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from .agents import network as network_mod
+from .agents import population as population_mod
+from .agents.households import Households
+from .agents.institutions import Agency, Association, Counter, SocialService
+from .benefits import REGISTRY as BENEFITS
+from .categories import Territory
+from .levers import Levers
+from .metrics import Ledger
+from .scenario import Scenario
+from .submodels import attempt, claims, information, life_events, processing, drift
+
+# stream identifiers: never reuse or renumber (it would change every result)
+STREAMS = {
+    "population": 1, "network": 2, "life_events": 10, "information": 11, "decision": 12,
+    "choice": 13, "attempt": 14, "processing": 15, "renewal": 16, "drift": 17, "policy": 18,
+}
+
+
+class DematModel(mesa.Model):
+    """One replication of a scenario.
+
+    Parameters
+    ----------
+    scenario: a checked :class:`sim.scenario.Scenario`.
+    seed: a ``numpy.random.SeedSequence`` for this replication (or an int).
+    population: optional prebuilt :class:`Households` (copied), e.g. imported from CSV.
+    trace: household indices whose month-by-month journey is recorded.
+    """
+
+    def __init__(self, scenario: Scenario, seed: np.random.SeedSequence | int = 0,
+                 population: Households | None = None, trace: np.ndarray | None = None):
+        self.seed_seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        super().__init__(rng=np.random.default_rng(self.seed_seq))
+        sc = scenario.data
+        self.scenario = scenario
+        self.p = sc["process"]
+        self.months = sc["months"]
+        self.month = 0
+        self.benefit_names = scenario.benefits
+        self.benefit_index = {b: i for i, b in enumerate(self.benefit_names)}
+        self.benefits = [BENEFITS[b] for b in self.benefit_names]
+        self.bp = [sc["benefits"][b] for b in self.benefit_names]
+        nb = len(self.benefits)
+        self.complexity = np.array([p["complexity"] for p in self.bp], dtype=np.float32)
+        self.renewal_months = np.array([p["renewal_months"] for p in self.bp], dtype=np.int16)
+        self.processing_months = np.array([p["processing_months"] for p in self.bp], dtype=np.int16)
+        self.awareness_on_entry = np.array([p["awareness_on_entry"] for p in self.bp])
+        self.stigma = np.array([self.p["stigma"].get(b, 0.0) for b in self.benefit_names])
+
+        if population is None:
+            n = sc["population"]["households"]
+            self.h = population_mod.generate(sc["population"], n, nb, self.stream("population", -1))
+        else:
+            self.h = population.copy()
+            if self.h.n_benefits != nb:
+                raise ValueError("population was built for another number of benefits")
+        self.net = network_mod.build(self.h, sc["population"]["network"], self.stream("network", -1))
+        population_mod.mark_indirect_users(self.h)
+        self.territory_households = np.bincount(self.h.territory, minlength=3).astype(float)
+
+        self.levers = Levers.from_scenario(sc, self.benefit_names)
+        self.agency = Agency(self)
+        self.counters = [Counter(self, t, int(self.territory_households[t])) for t in Territory]
+        self.social = [SocialService(self, t, int(self.territory_households[t])) for t in Territory]
+        self.associations = [Association(self, t, int(self.territory_households[t])) for t in Territory]
+        self.configure_services()
+        self.policies = sorted(scenario.policies, key=lambda p: p.start)
+
+        life_events.initialise(self)
+        self.ledger = Ledger(self, trace=trace)
+
+    # -- randomness -----------------------------------------------------------
+    def stream(self, name: str, month: int | None = None) -> np.random.Generator:
+        """Generator for one submodel in one month, independent of all others."""
+        m = self.month if month is None else month
+        key = self.seed_seq.spawn_key + (m + 1, STREAMS[name])
+        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed_seq.entropy, spawn_key=key)))
+
+    # -- institutions -----------------------------------------------------------
+    def configure_services(self) -> None:
+        """Set institutions' monthly capacities from the levers."""
+        lv = self.levers
+        for t in Territory:
+            self.counters[t].set_capacity(lv.counter_visits * lv.counter_open_share[t] * lv.counter_hours_factor)
+            self.social[t].set_budget(lv.social_worker_hours, lv.digital_share_cap)
+            # associations only serve the households they reach
+            self.associations[t].set_capacity(lv.association_hours * lv.association_presence[t])
+
+    def new_month_services(self) -> None:
+        for agent in (*self.counters, *self.social, *self.associations):
+            agent.new_month()
+        self.net.new_month()
+
+    def activate_policies(self) -> None:
+        for policy in self.policies:
+            if policy.start == self.month:
+                policy.apply(self)
+            if self.month >= policy.start:
+                policy.monthly(self)
+        self.configure_services()
+
+    # -- the month ------------------------------------------------------------------
+    def step(self) -> None:
+        """One month, in the order of DOMAIN §3 (docs/ODD.md, 'Process overview')."""
+        self.activate_policies()      # 0. policies due this month turn their levers
+        self.new_month_services()     #    capacities refill; last month's load stays readable
+        life_events.step(self)        # 1. income changes move households in/out of eligibility
+        information.step(self)        # 2. unaware households learn (or are not told when services are full)
+        batch = claims.decide(self)   # 3. aware non-recipients weigh gain against the cheapest route
+        claims.choose(self, batch)    # 4. discrete choice among the routes open to them
+        attempt.step(self, batch)     # 5. filing, with capacity-limited help and the delegation chain
+        processing.step(self)         # 6. the agency decides; incomplete files are rejected
+        processing.renew(self)        # 7. recipients renew; failure suspends payment
+        drift.step(self)              # 8. skills, equipment and relation to the internet change
+        self.ledger.measure(self)     # 9. measurement, after everything else in the month
+        self.month += 1
+
+    def run(self) -> "DematModel":
+        while self.month < self.months:
+            self.step()
+        return self

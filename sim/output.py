@@ -1,0 +1,168 @@
+"""Writing results to disk, atomically (temporary file, then rename).
+
+``write_run`` writes into a directory:
+- ``summary.json``: the summary (mean and 95 % CI of every metric);
+- ``replications.csv``: one row per replication, one column per summary metric;
+- ``timeseries.csv``: one row per (replication, month), monthly series;
+- ``groups.csv``: non-take-up by group, per replication;
+- ``routes.csv``: claim routes at the last month (channel x outcome), per replication;
+- ``manifest.json``: provenance (scenario hash, seeds, version, command, time).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .categories import GROUP_LABELS, Channel
+from .metrics import CAUSE_SERIES, GLOBAL, PER_BENEFIT, ROUTE_OUTCOMES
+from .summary import leaves
+
+
+def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _clean(obj):
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, (float, np.floating)):
+        return None if math.isnan(obj) or math.isinf(obj) else float(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    return obj
+
+
+def to_json(obj) -> str:
+    return json.dumps(_clean(obj), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def _csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    if rows:
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: _fmt(v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def _fmt(v):
+    if isinstance(v, (float, np.floating)):
+        return "" if math.isnan(v) else repr(float(v))
+    return v
+
+
+def timeseries_rows(result) -> list[dict]:
+    names = result.scenario.benefits
+    rows = []
+    for rep in result.replications:
+        s = rep.series
+        for m in range(len(s["n_eligible"])):
+            row = {"replication": rep.index, "month": m}
+            elig = s["n_eligible"][m]
+            non = sum(s[c][m] for c in CAUSE_SERIES)
+            row["non_take_up_rate"] = non.sum() / elig.sum() if elig.sum() else float("nan")
+            for b, name in enumerate(names):
+                row[f"non_take_up_rate.{name}"] = non[b] / elig[b] if elig[b] else float("nan")
+            for key in PER_BENEFIT:
+                row[key] = float(s[key][m].sum())
+                for b, name in enumerate(names):
+                    row[f"{key}.{name}"] = float(s[key][m, b])
+            for key in GLOBAL:
+                row[key] = float(s[key][m])
+            for c in Channel:
+                row[f"new_filings.{c.name}"] = float(s["new_filings_by_channel"][m, c])
+            rows.append(row)
+    return rows
+
+
+def group_rows(result) -> list[dict]:
+    rows = []
+    for rep in result.replications:
+        counts, euros = rep.groups["counts"], rep.groups["euros"]
+        for g, labels in GROUP_LABELS.items():
+            for b, bname in enumerate(["all", *result.scenario.benefits]):
+                c = counts[g].sum(axis=1) if bname == "all" else counts[g][:, b - 1]
+                e = euros[g].sum(axis=0) if bname == "all" else euros[g][b - 1]
+                for i, lab in enumerate(labels):
+                    rows.append({"replication": rep.index, "group": g, "label": lab,
+                                 "benefit": bname, "eligible_months": float(c[0, i]),
+                                 "non_take_up_months": float(c[1, i]),
+                                 "non_take_up_rate": c[1, i] / c[0, i] if c[0, i] else float("nan"),
+                                 "unclaimed_euros": float(e[i])})
+    return rows
+
+
+def route_rows(result) -> list[dict]:
+    rows = []
+    channels = ["none", *[c.name for c in Channel]]
+    for rep in result.replications:
+        for b, bname in enumerate(result.scenario.benefits):
+            for ci, cname in enumerate(channels):
+                for oi, oname in enumerate(ROUTE_OUTCOMES):
+                    rows.append({"replication": rep.index, "benefit": bname, "channel": cname,
+                                 "outcome": oname, "households": float(rep.routes[b, ci, oi])})
+    return rows
+
+
+def replication_rows(result) -> list[dict]:
+    return [{"replication": r.index, **dict(leaves(r.summary))} for r in result.replications]
+
+
+def manifest(result, source: str | None = None) -> dict:
+    from .scenario import file_hash
+    src = result.scenario.source
+    return {
+        "package": "sim", "version": __version__,
+        "scenario": result.scenario.name,
+        "scenario_file": src,
+        "scenario_file_sha256": file_hash(src) if src and Path(src).is_file() else None,
+        "scenario_content_sha256": result.scenario.content_hash(),
+        "seed": result.seed,
+        "replication_seeds": [f"SeedSequence({result.seed}).spawn({len(result.replications)})[{r.index}]"
+                              for r in result.replications],
+        "replications": len(result.replications),
+        "command": " ".join(sys.argv),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+    }
+
+
+def write_run(result, out_dir: str | os.PathLike) -> Path:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write(out / "summary.json", to_json(result.summary))
+    atomic_write(out / "replications.csv", _csv(replication_rows(result)))
+    atomic_write(out / "timeseries.csv", _csv(timeseries_rows(result)))
+    atomic_write(out / "groups.csv", _csv(group_rows(result)))
+    atomic_write(out / "routes.csv", _csv(route_rows(result)))
+    atomic_write(out / "scenario.yaml", result.scenario.to_yaml())
+    atomic_write(out / "manifest.json", to_json(manifest(result)))
+    return out

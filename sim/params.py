@@ -1,0 +1,177 @@
+"""Typed, strict parameter trees.
+
+A parameter tree is a nested ``dict`` whose leaves are :class:`Param` objects.
+Every leaf carries its default, unit, bounds and source; user input (a YAML
+scenario or a ``--set a.b.c=VALUE`` override) is checked against the tree:
+unknown keys, wrong types and out-of-range values raise :class:`ScenarioError`
+naming the field's dotted path.  Nothing here knows about households.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ScenarioError(ValueError):
+    """A user-facing input error: one line naming the file and the field."""
+
+    def __init__(self, message: str, *, source: str | None = None, path: str | None = None):
+        self.source = source
+        self.path = path
+        self.detail = message
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = self.source or "<scenario>"
+        if self.path:
+            return f"{where}: {self.path}: {self.detail}"
+        return f"{where}: {self.detail}"
+
+    def with_source(self, source: str) -> "ScenarioError":
+        return ScenarioError(self.detail, source=source, path=self.path)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One leaf of a parameter tree.
+
+    kind: "float", "int", "bool", "str", "choice", "floats" (list of floats),
+    "strs" (list of strings), "shares" (list of floats in [0, 1] summing to 1).
+    """
+
+    default: Any
+    unit: str = ""
+    lo: float | None = None
+    hi: float | None = None
+    source: str = ""
+    kind: str = "float"
+    choices: tuple[str, ...] = ()
+    length: int | None = None
+    doc: str = ""
+
+    def check(self, value: Any, path: str) -> Any:
+        """Return ``value`` coerced to this parameter's type, or raise."""
+        k = self.kind
+        if k == "bool":
+            if not isinstance(value, bool):
+                raise ScenarioError(f"expected true/false, got {_show(value)}", path=path)
+            return value
+        if k in ("float", "int"):
+            return self._number(value, path)
+        if k == "str":
+            if not isinstance(value, str):
+                raise ScenarioError(f"expected a string, got {_show(value)}", path=path)
+            return value
+        if k == "choice":
+            if not isinstance(value, str) or value not in self.choices:
+                raise ScenarioError(
+                    f"expected one of {', '.join(self.choices)}, got {_show(value)}", path=path
+                )
+            return value
+        if k in ("floats", "shares"):
+            if not isinstance(value, (list, tuple)):
+                raise ScenarioError(f"expected a list of numbers, got {_show(value)}", path=path)
+            if self.length is not None and len(value) != self.length:
+                raise ScenarioError(
+                    f"expected {self.length} numbers, got {len(value)}", path=path
+                )
+            out = [self._number(v, f"{path}[{i}]") for i, v in enumerate(value)]
+            if k == "shares" and abs(sum(out) - 1.0) > 1e-6:
+                raise ScenarioError(f"shares must add up to 1 (they add up to {sum(out):.6g})", path=path)
+            return out
+        if k == "strs":
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise ScenarioError(f"expected a list of strings, got {_show(value)}", path=path)
+            bad = [v for v in value if self.choices and v not in self.choices]
+            if bad:
+                raise ScenarioError(
+                    f"unknown value {bad[0]!r} (expected among {', '.join(self.choices)})", path=path
+                )
+            return list(value)
+        raise AssertionError(f"unknown Param kind {k}")  # programming error
+
+    def _number(self, value: Any, path: str) -> float | int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ScenarioError(f"expected a number, got {_show(value)}", path=path)
+        if not math.isfinite(value):
+            raise ScenarioError(f"expected a finite number, got {value}", path=path)
+        if self.kind == "int":
+            if isinstance(value, float) and not value.is_integer():
+                raise ScenarioError(f"expected a whole number, got {value}", path=path)
+            value = int(value)
+        else:
+            value = float(value)
+        lo = 0.0 if self.kind == "shares" and self.lo is None else self.lo
+        hi = 1.0 if self.kind == "shares" and self.hi is None else self.hi
+        if lo is not None and value < lo:
+            raise ScenarioError(f"{value:g} is below the minimum {lo:g} {self.unit}".rstrip(), path=path)
+        if hi is not None and value > hi:
+            raise ScenarioError(f"{value:g} is above the maximum {hi:g} {self.unit}".rstrip(), path=path)
+        return value
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def defaults(tree: dict) -> dict:
+    """Plain nested dict of the tree's default values."""
+    out = {}
+    for key, node in tree.items():
+        out[key] = defaults(node) if isinstance(node, dict) else copy.deepcopy(node.default)
+    return out
+
+
+def merge(tree: dict, base: dict, user: Any, prefix: str = "") -> dict:
+    """Return ``base`` updated with ``user``, checked strictly against ``tree``."""
+    if not isinstance(user, dict):
+        raise ScenarioError(f"expected a mapping, got {_show(user)}", path=prefix or None)
+    out = copy.deepcopy(base)
+    for key, value in user.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if not isinstance(key, str) or key not in tree:
+            known = ", ".join(sorted(tree))
+            raise ScenarioError(f"unknown key (known keys: {known})", path=path)
+        node = tree[key]
+        if isinstance(node, dict):
+            out[key] = merge(node, out[key], value, path)
+        else:
+            out[key] = node.check(value, path)
+    return out
+
+
+def lookup(tree: dict, path: str) -> Param | dict:
+    node: Any = tree
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise ScenarioError("unknown parameter", path=path)
+        node = node[part]
+    return node
+
+
+def iter_params(tree: dict, prefix: str = ""):
+    """Yield ``(dotted_path, Param)`` for every leaf, in declaration order."""
+    for key, node in tree.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(node, dict):
+            yield from iter_params(node, path)
+        else:
+            yield path, node
+
+
+@dataclass
+class Namespace:
+    """Attribute access over a checked parameter dict (read-only by convention)."""
+
+    data: dict = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            value = self.data[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        return Namespace(value) if isinstance(value, dict) else value

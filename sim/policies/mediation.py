@@ -1,0 +1,48 @@
+"""Policies on mediation: capacity, mode, and orientation of non-autonomous users."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..params import Param
+from .base import Policy, register
+
+
+@register
+class MediationCapacity(Policy):
+    name = "mediation_capacity"
+    doc = ("Set mediation capacity (social workers' hours, association / France Services hours and "
+           "coverage) and the mediation mode: do it for people, or teach them.")
+    params = {
+        "social_worker_hours": Param(240.0, "hours/month per 10k households", 0, 100_000),
+        "digital_share_cap": Param(0.35, "share of social workers' hours", 0, 1),
+        "association_hours": Param(160.0, "hours/month per 10k households", 0, 100_000,
+                                   source="assumption: France Services + conseillers numériques"),
+        "association_presence": Param([1.0, 0.95, 0.9], "share of households in reach", 0, 1,
+                                      kind="floats", length=3,
+                                      source="France Services: a point within 30 min for 99 %"),
+        "mode": Param("keep", kind="choice", choices=("keep", "do_for", "teach"),
+                      doc="do_for: mediators file for people; teach: they show how"),
+    }
+
+    def apply(self, model):
+        lv = model.levers
+        lv.social_worker_hours = self.p["social_worker_hours"]
+        lv.digital_share_cap = self.p["digital_share_cap"]
+        lv.association_hours = self.p["association_hours"]
+        lv.association_presence = np.asarray(self.p["association_presence"], dtype=float)
+        if self.p["mode"] == "do_for":
+            lv.teach_share = 0.0
+        elif self.p["mode"] == "teach":
+            lv.teach_share = 1.0
+        model.configure_services()
+
+
+@register
+class DetectionOrientation(Policy):
+    name = "detection_orientation"
+    doc = "The agency detects households failing online and orients them to a mediation point."
+    params = {"rate": Param(0.6, "probability", 0, 1, doc="share of failed online claimants oriented")}
+
+    def apply(self, model):
+        model.levers.detection_rate = self.p["rate"]

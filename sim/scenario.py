@@ -1,0 +1,203 @@
+"""Scenario files: strict YAML loading, dotted overrides, hashing.
+
+A scenario is the parameter tree of :data:`sim.defaults.SCENARIO` plus a
+``policies`` list.  Loading is strict: unknown keys, wrong types, values out
+of range, unknown policies or benefits raise :class:`ScenarioError` whose
+message names the file and the field path.  YAML is read with a safe loader
+that also refuses anchors/aliases (no "billion laughs") and Python tags.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .defaults import SCENARIO
+from .params import ScenarioError, defaults, merge
+from .policies import Policy, build_policy
+
+MAX_FILE_BYTES = 1_000_000
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader without anchors/aliases: a scenario never needs them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent) or (
+            self.check_event(yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+            and getattr(self.peek_event(), "anchor", None)
+        ):
+            event = self.peek_event()
+            raise ScenarioError(f"line {event.start_mark.line + 1}: YAML anchors and aliases are not allowed")
+        return super().compose_node(parent, index)
+
+
+def read_yaml(text: str | bytes, source: str) -> Any:
+    """Parse YAML text strictly; errors become one-line :class:`ScenarioError`."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_FILE_BYTES:
+            raise ScenarioError(f"file is larger than {MAX_FILE_BYTES} bytes", source=source)
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ScenarioError(f"not UTF-8 text (byte {err.start})", source=source) from None
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(f"file is larger than {MAX_FILE_BYTES} bytes", source=source)
+    if "\x00" in text:
+        raise ScenarioError("binary content (NUL byte) is not YAML", source=source)
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict safe loader
+    except ScenarioError as err:
+        raise err.with_source(source) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ScenarioError(f"invalid YAML: {where}{problem}", source=source) from None
+    except RecursionError:
+        raise ScenarioError("YAML nesting is too deep", source=source) from None
+
+
+@dataclass
+class Scenario:
+    """A checked scenario: parameter values, policies, and where it came from."""
+
+    data: dict
+    policies: list[Policy]
+    source: str = "<scenario>"
+    raw: dict = field(default_factory=dict)  # the user's own keys, for saving and overrides
+
+    @property
+    def name(self) -> str:
+        return self.data["name"]
+
+    @property
+    def benefits(self) -> list[str]:
+        return list(self.data["benefits_enabled"])
+
+    def content_hash(self) -> str:
+        """SHA-256 of the fully resolved scenario (defaults included)."""
+        blob = json.dumps(self.resolved(), sort_keys=True, separators=(",", ":")).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    def resolved(self) -> dict:
+        out = copy.deepcopy(self.data)
+        out["policies"] = [p.to_dict() for p in self.policies]
+        return out
+
+    def with_overrides(self, sets: Iterable[str] | dict) -> "Scenario":
+        raw = copy.deepcopy(self.raw)
+        items = sets.items() if isinstance(sets, dict) else (parse_set(s) for s in sets)
+        for path, value in items:
+            set_path(raw, path, value)
+        return from_dict(raw, source=self.source)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.raw, sort_keys=False, allow_unicode=True)
+
+
+def parse_set(text: str) -> tuple[str, Any]:
+    """``"a.b=VALUE"`` -> ``("a.b", value)``; the value is read as YAML (numbers, lists...)."""
+    if "=" not in text:
+        raise ScenarioError(f"--set expects PATH=VALUE, got {text!r}", source="--set")
+    path, value = text.split("=", 1)
+    path = path.strip()
+    if not path:
+        raise ScenarioError(f"--set expects PATH=VALUE, got {text!r}", source="--set")
+    try:
+        parsed = yaml.load(value, Loader=_StrictLoader) if value.strip() else ""
+    except (yaml.YAMLError, ScenarioError):
+        parsed = value
+    return path, parsed
+
+
+def set_path(raw: dict, path: str, value: Any) -> None:
+    """Set ``value`` at dotted ``path`` in a raw scenario dict (``policies.N.key`` allowed)."""
+    parts = path.split(".")
+    node: Any = raw
+    for i, part in enumerate(parts[:-1]):
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ScenarioError("no such policy index", source="--set", path=".".join(parts[: i + 1]))
+            node = node[int(part)]
+        else:
+            if part == "policies" and part not in node:
+                raise ScenarioError("this scenario has no policies", source="--set", path=path)
+            node = node.setdefault(part, {})
+            if not isinstance(node, (dict, list)):
+                raise ScenarioError("not a section", source="--set", path=".".join(parts[: i + 1]))
+    last = parts[-1]
+    if isinstance(node, list):
+        if not last.isdigit() or int(last) >= len(node):
+            raise ScenarioError("no such policy index", source="--set", path=path)
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def from_dict(raw: Any, source: str = "<scenario>") -> Scenario:
+    """Check a raw mapping against the scenario tree and build its policies."""
+    if raw is None:
+        raise ScenarioError("empty scenario (expected a mapping)", source=source)
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"expected a mapping at the top level, got {type(raw).__name__}", source=source)
+    raw = copy.deepcopy(raw)
+    policies_raw = raw.pop("policies", []) or []
+    try:
+        data = merge(SCENARIO, defaults(SCENARIO), raw)
+        if data["report_months"] > data["months"]:
+            raise ScenarioError(f"must not exceed months ({data['months']})", path="report_months")
+        enabled = data["benefits_enabled"]
+        if not enabled:
+            raise ScenarioError("at least one benefit must be enabled", path="benefits_enabled")
+        if len(set(enabled)) != len(enabled):
+            raise ScenarioError("a benefit is listed twice", path="benefits_enabled")
+        if not isinstance(policies_raw, list):
+            raise ScenarioError("expected a list of policies", path="policies")
+        policies = [build_policy(spec, f"policies[{i}]", data["months"], enabled)
+                    for i, spec in enumerate(policies_raw)]
+    except ScenarioError as err:
+        raise err.with_source(source) from None
+    raw["policies"] = policies_raw
+    return Scenario(data=data, policies=policies, source=source, raw=raw)
+
+
+def load(path: str | os.PathLike, sets: Iterable[str] = ()) -> Scenario:
+    """Load and check a scenario file (a path, or the name of a bundled scenario)."""
+    p = resolve_path(path)
+    source = str(path)
+    try:
+        with open(p, "rb") as fh:
+            blob = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ScenarioError("no such file", source=source) from None
+    except IsADirectoryError:
+        raise ScenarioError("is a directory, not a scenario file", source=source) from None
+    except OSError as err:
+        raise ScenarioError(f"cannot read ({err.strerror})", source=source) from None
+    sc = from_dict(read_yaml(blob, source), source=source)
+    sets = list(sets)
+    return sc.with_overrides(sets) if sets else sc
+
+
+def resolve_path(path: str | os.PathLike) -> Path:
+    p = Path(path)
+    if not p.exists() and not p.suffix and (SCENARIO_DIR / f"{p.name}.yaml").exists():
+        return SCENARIO_DIR / f"{p.name}.yaml"
+    return p
+
+
+def bundled() -> list[Path]:
+    return sorted(SCENARIO_DIR.glob("*.yaml"))
+
+
+def file_hash(path: str | os.PathLike) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,0 +1,65 @@
+"""Step 8 - learning and drift: the relation to the internet changes slowly.
+
+Quasi-users go online, some occasional users over 75 drop out, give-up spells
+end, and support policies (training, equipment, document safe) reach a share
+of their target households each month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..categories import (AgeBand, ClaimState, Equipment, Intention, InternetRelation,
+                          NonConnection)
+
+
+def _some(rng, mask: np.ndarray, rate: float) -> np.ndarray:
+    idx = np.flatnonzero(mask)
+    return idx[rng.random(len(idx)) < rate] if rate > 0 and len(idx) else idx[:0]
+
+
+def _go_online(h, idx) -> None:
+    h.equipment[idx] = Equipment.smartphone
+    h.internet_relation[idx] = InternetRelation.occasional
+    h.intention[idx] = Intention.user
+    h.non_connection[idx] = NonConnection.connected
+
+
+def step(model) -> None:
+    h, p, lv = model.h, model.p, model.levers
+    rng = model.stream("drift")
+    # give-up spells end: the household may consider claiming again
+    gu = h.state == ClaimState.gave_up
+    if gu.any():
+        h.timer[gu] -= 1
+        back = gu & (h.timer <= 0)
+        h.state[back] = ClaimState.not_claimed
+        h.failures[back] = 0
+    quasi = _some(rng, h.intention == Intention.quasi_user, p["quasi_user_rate"])
+    _go_online(h, quasi)
+    drop = _some(rng, (h.internet_relation == InternetRelation.occasional)
+                 & (h.age_band == AgeBand.a75_plus), p["dropout_rate"])
+    h.equipment[drop] = Equipment.none
+    h.internet_relation[drop] = InternetRelation.dropout
+    h.intention[drop] = Intention.distant_potential
+    h.non_connection[drop] = NonConnection.competence
+    model.ledger.flow("new_online", len(quasi))
+    model.ledger.flow("new_dropouts", len(drop))
+
+    if lv.training_rate > 0:
+        t = _some(rng, (h.skill < 0.5) & ~h.trained, lv.training_rate)
+        h.skill[t] += lv.training_gain * (1.0 - h.skill[t])
+        h.trained[t] = True
+        model.ledger.flow("new_trained", len(t))
+    if lv.equipment_rate > 0:
+        e = _some(rng, (h.equipment == Equipment.none) & (h.intention != Intention.radical),
+                  lv.equipment_rate)
+        _go_online(h, e)
+        h.home_internet[e] = True
+        h.email[e] = True
+        model.ledger.flow("new_equipped", len(e))
+    if lv.safe_rate > 0:
+        s = _some(rng, (h.income_quintile == 0) & ~h.has_safe, lv.safe_rate)
+        h.has_safe[s] = True
+        h.credentials_held[s] &= rng.random(len(s)) >= lv.safe_effect
+        model.ledger.flow("new_safes", len(s))

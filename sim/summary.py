@@ -1,0 +1,122 @@
+"""Summaries: one replication's key results, and their mean and 95 % CI over replications.
+
+Summary metrics average the last ``report_months`` of the horizon (pooled:
+household-months eligible in the window are the denominator).  Uncertainty
+over replications is a Student t-interval on the replication means
+(``mean ± t(0.975, n-1) · sd / √n``); with one replication the interval is
+``null``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+from .categories import GROUP_LABELS, Cause
+from .metrics import AMOUNT_BAND_LABELS, CAUSE_SERIES
+
+
+def _ratio(a: float, b: float) -> float:
+    return float(a / b) if b else float("nan")
+
+
+def replication_summary(ledger, benefit_names: list[str], households: int) -> dict:
+    s = ledger.series
+    w = slice(ledger.report_start, ledger.months)
+    n_months = ledger.months - ledger.report_start
+    elig = s["n_eligible"][w].sum()
+    causes = {c.name: s[name][w].sum() for c, name in zip(Cause, CAUSE_SERIES)}
+    non = sum(causes.values())
+    out: dict = {
+        "non_take_up_rate": _ratio(non, elig),
+        "non_take_up_by_cause": {k: _ratio(v, elig) for k, v in causes.items()},
+        "persistent_non_take_up_rate": _ratio(s["n_persistent"][w].sum(), elig),
+        "unclaimed_euros_per_month": float(s["unclaimed_euros"][w].sum() / n_months),
+        "paid_euros_per_month": float(s["paid_euros"][w].sum() / n_months),
+        "eligible_households": float(s["n_eligible"][w].sum() / n_months),
+        "delegated_hours_per_month": {
+            "social_services": float(s["hours_social_services"][w].mean()),
+            "associations": float(s["hours_associations"][w].mean()),
+            "relatives": float(s["hours_relatives"][w].mean()),
+        },
+        "social_services_digital_share": _ratio(s["hours_social_services"][w].sum(),
+                                                s["hours_social_total"][w].sum()),
+        "referrals_per_month": float(s["new_referrals"][w].mean()),
+        "turned_away_per_month": float(s["new_turned_away"][w].mean()),
+        "queue_wait_months": _ratio(s["queue_months"][w].sum(), s["n_queued"][w].sum()),
+        "burden": {
+            "hours_per_month": float(s["burden_hours"][w].mean()),
+            "trips_per_month": float(s["new_trips"][w].mean()),
+            "failed_attempts_per_month": float(s["new_failed_attempts"][w].mean()),
+        },
+        "autonomy_share": _ratio(s["filings_alone"][w].sum(), s["filings_total"][w].sum()),
+        "dependent_share": _ratio(s["n_dependent"][w].sum(), s["n_recipients"][w].sum()),
+        "credentials_held": _ratio(s["n_credentials_held"][w].sum(), s["n_recipients"][w].sum()),
+        "concentration_index": float(s["concentration_index"][w].mean()),
+        "per_benefit": {},
+        "by_group": {},
+        "group_gaps": {},
+        "by_amount_band": {},
+    }
+    for b, name in enumerate(benefit_names):
+        e = s["n_eligible"][w, b].sum()
+        out["per_benefit"][name] = {
+            "non_take_up_rate": _ratio(sum(s[c][w, b].sum() for c in CAUSE_SERIES), e),
+            "persistent_non_take_up_rate": _ratio(s["n_persistent"][w, b].sum(), e),
+            "unclaimed_euros_per_month": float(s["unclaimed_euros"][w, b].sum() / n_months),
+            "eligible_households": float(e / n_months),
+        }
+    for g, labels in GROUP_LABELS.items():
+        counts = ledger.groups[g]  # (2, nb, L): eligible, non
+        e, n = counts[0].sum(axis=0), counts[1].sum(axis=0)
+        rates = {lab: _ratio(n[i], e[i]) for i, lab in enumerate(labels)}
+        euros = ledger.group_euros[g].sum(axis=0) / n_months
+        out["by_group"][g] = {lab: {"non_take_up_rate": rates[lab],
+                                    "unclaimed_euros_per_month": float(euros[i]),
+                                    "eligible_share": _ratio(e[i], e.sum())}
+                              for i, lab in enumerate(labels)}
+        vals = [v for v in rates.values() if not math.isnan(v)]
+        hi, lo = (max(vals), min(vals)) if vals else (float("nan"), float("nan"))
+        out["group_gaps"][g] = {"gap": hi - lo, "ratio": _ratio(hi, lo)}
+    e, n = ledger.amount_bands[0].sum(axis=0), ledger.amount_bands[1].sum(axis=0)
+    out["by_amount_band"] = {lab: {"non_take_up_rate": _ratio(n[i], e[i])}
+                             for i, lab in enumerate(AMOUNT_BAND_LABELS)}
+    return out
+
+
+def leaves(d: dict, prefix: str = ""):
+    """Yield ``(dotted_key, value)`` for the numeric leaves of a nested summary."""
+    for k, v in d.items():
+        key = f"{prefix}.{k}" if prefix else k
+        if isinstance(v, dict):
+            yield from leaves(v, key)
+        else:
+            yield key, v
+
+
+def t_interval(values) -> tuple[float, list[float | None]]:
+    x = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
+    if len(x) == 0:
+        return float("nan"), [None, None]
+    mean = float(x.mean())
+    if len(x) < 2:
+        return mean, [None, None]
+    half = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    return mean, [mean - half, mean + half]
+
+
+def aggregate(reps: list[dict]) -> dict:
+    """Nested dict of ``{"mean": x, "ci95": [lo, hi]}`` over replication summaries."""
+    def walk(nodes: list[dict]) -> dict:
+        out = {}
+        for key, first in nodes[0].items():
+            vals = [n[key] for n in nodes]
+            if isinstance(first, dict):
+                out[key] = walk(vals)
+            else:
+                mean, ci = t_interval(vals)
+                out[key] = {"mean": None if math.isnan(mean) else mean, "ci95": ci}
+        return out
+    return walk(reps)
