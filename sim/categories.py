@@ -40,6 +40,12 @@ class Territory(IntEnum):
     rural = 2
 
 
+class Tenure(IntEnum):
+    owner = 0
+    private_renter = 1
+    social_renter = 2
+
+
 class Equipment(IntEnum):
     none = 0
     smartphone = 1

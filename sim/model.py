@@ -40,7 +40,9 @@ class DematModel(mesa.Model):
     scenario: a checked :class:`sim.scenario.Scenario`.
     seed: a ``numpy.random.SeedSequence`` for this replication (or an int).
     population: optional prebuilt :class:`Households` (copied), e.g. imported from CSV.
-    trace: household indices whose month-by-month journey is recorded.
+    trace: household indices whose month-by-month journey is recorded, or a
+        callable ``trace(households) -> indices`` evaluated once the population
+        and its help network exist (to pick personas by their attributes).
     """
 
     def __init__(self, scenario: Scenario, seed: np.random.SeedSequence | int = 0,
@@ -83,6 +85,8 @@ class DematModel(mesa.Model):
         self.policies = sorted(scenario.policies, key=lambda p: p.start)
 
         life_events.initialise(self)
+        if callable(trace):
+            trace = trace(self.h)
         self.ledger = Ledger(self, trace=trace)
 
     # -- randomness -----------------------------------------------------------

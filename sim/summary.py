@@ -120,3 +120,46 @@ def aggregate(reps: list[dict]) -> dict:
                 out[key] = {"mean": None if math.isnan(mean) else mean, "ci95": ci}
         return out
     return walk(reps)
+
+
+def paired_difference(reps_a: list[dict], reps_b: list[dict]) -> dict:
+    """B - A for every metric, paired by replication (common random numbers).
+
+    Each leaf is ``{"mean": d, "ci95": [lo, hi]}``: a t-interval on the
+    per-replication differences, narrower than the unpaired one when the
+    scenarios share populations and random streams.
+    """
+    if len(reps_a) != len(reps_b):
+        raise ValueError("paired comparison needs the same number of replications")
+
+    def diff(a, b):
+        if isinstance(a, dict):
+            return {k: diff(a[k], b[k]) for k in a if k in b}
+        return b - a
+
+    return aggregate([diff(a, b) for a, b in zip(reps_a, reps_b)])
+
+
+def unpaired_difference(reps_a: list[dict], reps_b: list[dict]) -> dict:
+    """B - A with a Welch interval, ignoring the pairing (for comparison with the paired one)."""
+    def walk(a_nodes, b_nodes):
+        out = {}
+        for key, first in a_nodes[0].items():
+            a_vals = [n[key] for n in a_nodes]
+            b_vals = [n[key] for n in b_nodes]
+            if isinstance(first, dict):
+                out[key] = walk(a_vals, b_vals)
+                continue
+            xa = np.array([v for v in a_vals if v is not None and not math.isnan(v)])
+            xb = np.array([v for v in b_vals if v is not None and not math.isnan(v)])
+            if len(xa) < 2 or len(xb) < 2:
+                out[key] = {"mean": None, "ci95": [None, None]}
+                continue
+            d = float(xb.mean() - xa.mean())
+            va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
+            se = math.sqrt(va + vb)
+            dof = (va + vb) ** 2 / ((va ** 2) / (len(xa) - 1) + (vb ** 2) / (len(xb) - 1)) if se else 1
+            half = float(stats.t.ppf(0.975, dof) * se) if se else 0.0
+            out[key] = {"mean": d, "ci95": [d - half, d + half]}
+        return out
+    return walk(reps_a, reps_b)

@@ -19,6 +19,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("n_children", "int8", "dependent children"),
     ("diploma", "int8", "Diploma code"),
     ("territory", "int8", "Territory code"),
+    ("tenure", "int8", "Tenure code (owner, private renter, social renter)"),
     ("earnings", "float32", "earnings from work (EUR/month)"),
     ("other_income", "float32", "pensions, unemployment benefit (EUR/month)"),
     ("income_quintile", "int8", "quintile of initial income, 0 = poorest"),

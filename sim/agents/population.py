@@ -90,6 +90,12 @@ def generate(p: dict, n: int, n_benefits: int, rng: np.random.Generator) -> Hous
     h.email[:] = (eq > 0) & (rng.random(n) < _logistic(z + d["email_shift"]))
     assign_internet_relation(h, d, rng)
 
+    # renters are poorer and younger: tenure drawn after income, by quintile (simplified)
+    tshares = np.asarray(p["tenure_shares"])
+    own_p = np.clip(tshares[0] * (0.55 + 0.225 * q) * np.where(band >= 3, 1.25, 1.0), 0, 0.95)
+    social_p = tshares[2] / (1 - tshares[0]) * np.where(q <= 1, 1.5, 0.6)
+    u = rng.random(n)
+    h.tenure[:] = np.where(u < own_p, 0, np.where(rng.random(n) < social_p, 2, 1)).astype(np.int8)
     h.reluctance[:] = np.exp(p["reluctance_sigma"] * rng.standard_normal(n))
     h.counter_rank[:] = rng.random(n)
     h.association_rank[:] = rng.random(n)
