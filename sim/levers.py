@@ -28,9 +28,10 @@ class Levers:
     association_hours: float  # hours/month per 10k households
     association_presence: np.ndarray  # (3,) share of households with a mediation point in reach
     teach_share: float  # share of mediated help given as teaching
+    association_travel: float = 1.0  # factor on travel time to a mediation point
     alternative_route: bool = False  # counter/phone kept for vulnerable households
     alternative_age: int = 75
-    alternative_skill: float = 0.3
+    alternative_skill: float = 0.5
     detection_rate: float = 0.0  # failed online claimants oriented to mediation
     campaign: np.ndarray | None = None  # (n_benefits,) extra monthly awareness probability
     automatic_share: np.ndarray | None = None  # (n_benefits,) monthly auto-enrolment probability
@@ -38,6 +39,7 @@ class Levers:
     training_rate: float = 0.0
     training_gain: float = 0.0
     equipment_rate: float = 0.0
+    equipment_skill: float = 0.0
     safe_rate: float = 0.0
     safe_effect: float = 0.5  # share of incomplete files and lost credentials avoided
 

@@ -30,7 +30,8 @@ PER_BENEFIT = (
 # global series: (months,)
 GLOBAL = (
     "hours_social_services", "hours_social_core", "hours_social_total", "hours_associations",
-    "hours_relatives", "counter_visits", "new_referrals", "new_turned_away", "new_left_queue",
+    "hours_relatives", "capacity_social_services", "capacity_associations", "counter_capacity",
+    "counter_visits", "new_referrals", "new_turned_away", "new_left_queue",
     "new_oriented", "n_queued", "queue_months", "burden_hours", "new_trips",
     "new_failed_attempts", "filings_alone", "filings_total", "n_dependent", "n_credentials_held",
     "n_recipients", "n_unequipped", "mean_skill", "concentration_index", "core_contacts",
@@ -138,6 +139,9 @@ class Ledger:
             s["hours_social_core"][m] += model.social[t].core_used
             s["hours_social_total"][m] += model.social[t].total_hours
             s["hours_associations"][m] += model.associations[t].used
+            s["capacity_social_services"][m] += model.social[t].capacity
+            s["capacity_associations"][m] += model.associations[t].capacity
+            s["counter_capacity"][m] += model.counters[t].capacity
         recipients = (h.state == ClaimState.receiving).any(axis=0)
         s["n_recipients"][m] = recipients.sum()
         s["n_dependent"][m] = (h.dependent & recipients).sum()

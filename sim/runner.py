@@ -9,6 +9,7 @@ gathered in replication order, so the number of workers never changes them.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -87,7 +88,8 @@ def run(scenario: Scenario | str | os.PathLike, replications: int = 1, seed: int
     seeds = replication_seeds(root, replications)
     jobs = [(sc, s, i, population, trace) for i, s in enumerate(seeds)]
     if workers > 1 and replications > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
+        ctx = multiprocessing.get_context("forkserver")  # no fork of a threaded parent
+        with ProcessPoolExecutor(max_workers=min(workers, replications), mp_context=ctx) as pool:
             reps = list(pool.map(_job, jobs))
     else:
         reps = [_job(j) for j in jobs]

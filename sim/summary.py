@@ -55,6 +55,8 @@ def replication_summary(ledger, benefit_names: list[str], households: int) -> di
         "dependent_share": _ratio(s["n_dependent"][w].sum(), s["n_recipients"][w].sum()),
         "credentials_held": _ratio(s["n_credentials_held"][w].sum(), s["n_recipients"][w].sum()),
         "concentration_index": float(s["concentration_index"][w].mean()),
+        "unequipped_share": float(s["n_unequipped"][w].mean() / households),
+        "mean_skill": float(s["mean_skill"][w].mean()),
         "per_benefit": {},
         "by_group": {},
         "group_gaps": {},

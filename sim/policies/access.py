@@ -64,7 +64,8 @@ class EmailRequired(Policy):
     name = "email_required"
     doc = "Claiming online requires an e-mail address (the CAF obligation)."
     params = {"benefits": benefits_param(("prime_activite", "rsa"))}
-    effect = ("non_take_up_rate", +1)
+    # helpers create the missing mailboxes, and mediators keep their passwords
+    effect = ("credentials_held", +1)
 
     def apply(self, model):
         for b in self.benefit_indices(model):
@@ -89,7 +90,8 @@ class AlternativeRoute(Policy):
            "as the Défenseur des droits recommended in 2015.")
     params = {
         "min_age": Param(75, "years", 18, 120, kind="int", doc="age from which a household is vulnerable"),
-        "max_skill": Param(0.3, "skill 0-1", 0, 1, doc="skill under which a household is vulnerable"),
+        "max_skill": Param(0.5, "skill 0-1", 0, 1,
+                           doc="skill under which a household is vulnerable (not autonomous online)"),
     }
 
     def apply(self, model):

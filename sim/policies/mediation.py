@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..defaults import INSTITUTIONS
 from ..params import Param
 from .base import Policy, register
 
@@ -14,13 +15,19 @@ class MediationCapacity(Policy):
     doc = ("Set mediation capacity (social workers' hours, association / France Services hours and "
            "coverage) and the mediation mode: do it for people, or teach them.")
     params = {
-        "social_worker_hours": Param(240.0, "hours/month per 10k households", 0, 100_000),
-        "digital_share_cap": Param(0.35, "share of social workers' hours", 0, 1),
+        "social_worker_hours": Param(INSTITUTIONS["social_worker_hours"].default,
+                                     "hours/month per 10k households", 0, 100_000,
+                                     doc="default: the baseline's (unchanged)"),
+        "digital_share_cap": Param(INSTITUTIONS["digital_share_cap"].default,
+                                   "share of social workers' hours", 0, 1),
         "association_hours": Param(160.0, "hours/month per 10k households", 0, 100_000,
                                    source="assumption: France Services + conseillers numériques"),
         "association_presence": Param([1.0, 0.95, 0.9], "share of households in reach", 0, 1,
                                       kind="floats", length=3,
                                       source="France Services: a point within 30 min for 99 %"),
+        "travel_factor": Param(0.5, "factor", 0, 1,
+                               source="France Services: a point within 30 minutes",
+                               doc="travel time to a mediation point, relative to a counter"),
         "mode": Param("keep", kind="choice", choices=("keep", "do_for", "teach"),
                       doc="do_for: mediators file for people; teach: they show how"),
     }
@@ -31,6 +38,7 @@ class MediationCapacity(Policy):
         lv.digital_share_cap = self.p["digital_share_cap"]
         lv.association_hours = self.p["association_hours"]
         lv.association_presence = np.asarray(self.p["association_presence"], dtype=float)
+        lv.association_travel = self.p["travel_factor"]
         if self.p["mode"] == "do_for":
             lv.teach_share = 0.0
         elif self.p["mode"] == "teach":
@@ -41,8 +49,10 @@ class MediationCapacity(Policy):
 @register
 class DetectionOrientation(Policy):
     name = "detection_orientation"
-    doc = "The agency detects households failing online and orients them to a mediation point."
-    params = {"rate": Param(0.6, "probability", 0, 1, doc="share of failed online claimants oriented")}
+    doc = ("The agency detects non-autonomous households (failing online, or knowing a right "
+           "they have not obtained for a quarter) and books them a mediation slot.")
+    params = {"rate": Param(0.3, "probability/month", 0, 1,
+                            doc="chance that such a household is detected and oriented")}
 
     def apply(self, model):
         model.levers.detection_rate = self.p["rate"]

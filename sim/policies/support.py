@@ -65,12 +65,18 @@ class DigitalTraining(Policy):
 class EquipmentSupport(Policy):
     name = "equipment_support"
     doc = "Equipment and connection support: a smartphone with a data plan and an e-mail set up."
-    params = {"rate": Param(0.05, "probability/month", 0, 1,
-                            doc="monthly share of unequipped households (not radical non-users) equipped")}
-    effect = ("autonomy_share", +1)
+    params = {
+        "rate": Param(0.05, "probability/month", 0, 1,
+                      doc="monthly share of unequipped households (not radical non-users) equipped"),
+        "starter_skill": Param(0.3, "skill 0-1", 0, 1,
+                               doc="skill after the first-use session that comes with the device"),
+    }
+    # equipment alone barely changes who files alone (skills matter): its direct target
+    effect = ("unequipped_share", -1)
 
     def apply(self, model):
         model.levers.equipment_rate = self.p["rate"]
+        model.levers.equipment_skill = self.p["starter_skill"]
 
 
 @register

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..categories import Channel, ClaimState, Territory
+from . import channels
 
 OK, FAIL, WAIT, NO_ROUTE = 0, 1, 2, 3
 SELF, RELATIVE, AGENCY, SOCIAL, ASSOCIATION = 0, 1, 2, 3, 4
@@ -52,9 +53,19 @@ def route(model, hh, ben, channel, queued, renewal: bool, rng) -> Routed:
     mediated_hours = np.where(teach, hours["teach"], hours["do_for"])
     if renewal:
         mediated_hours = np.full(k, hours["renewal"]) * np.where(teach, 2.0, 1.0)
+    mediated_ok = np.where(teach, succ["teach"], succ["do_for"])
+    counter_ok, phone_ok = succ["counter"], succ["phone"]
+    if renewal:  # a declaration is simpler than a first claim: fewer ways to fail
+        mediated_ok = 1.0 - 0.3 * (1.0 - mediated_ok)
+        counter_ok, phone_ok = 1.0 - 0.3 * (1.0 - counter_ok), 1.0 - 0.3 * (1.0 - phone_ok)
+
+    if renewal:  # a missing paper is the usual reason a declaration fails: the safe helps
+        # failure probability (1 - p) scaled by keep = 1 - effect: success iff 1 - (1 - u) / keep < p
+        keep = 1.0 - lv.safe_effect * h.has_safe[hh]
+        u_ok = np.where(keep > 0, 1.0 - (1.0 - u_ok) / np.maximum(keep, 1e-12), -1.0)
 
     m = np.flatnonzero(ch == Channel.online_alone)
-    out[m] = np.where(u_ok[m] < _logistic(slope * (h.skill[hh[m]] - cx[m])), OK, FAIL)
+    out[m] = np.where(u_ok[m] < channels.success_online(model, h.skill[hh[m]], ben[m], renewal), OK, FAIL)
 
     m = np.flatnonzero(ch == Channel.online_relative)
     if len(m):
@@ -71,15 +82,14 @@ def route(model, hh, ben, channel, queued, renewal: bool, rng) -> Routed:
         m = np.flatnonzero((ch == Channel.counter) & (terr == t))
         if len(m):
             served = model.counters[t].serve(np.ones(len(m)), order[m])
-            out[m] = np.where(served, np.where(u_ok[m] < succ["counter"], OK, FAIL), WAIT)
+            out[m] = np.where(served, np.where(u_ok[m] < counter_ok, OK, FAIL), WAIT)
             helped[m[served]] = AGENCY
             model.ledger.flow("counter_visits", int(served.sum()))
 
     m = np.flatnonzero(ch == Channel.phone)
-    out[m] = np.where(u_ok[m] < succ["phone"], OK, FAIL)
+    out[m] = np.where(u_ok[m] < phone_ok, OK, FAIL)
     helped[m] = AGENCY
 
-    mediated_ok = np.where(teach, succ["teach"], succ["do_for"])
     in_reach = h.association_rank[hh] < lv.association_presence[terr]
     for t in Territory:
         m = np.flatnonzero((ch == Channel.social_services) & (terr == t))
@@ -127,6 +137,12 @@ def _after_help(model, hh, ben, ch, out, helped, teach, rng) -> None:
         1.0 - lv.safe_effect * h.has_safe[hh])
     mediated_do_for = done_for & mediated & online_benefit & keep_codes
     h.credentials_held[hh[mediated_do_for]] = True
+    # a helper filing where an e-mail is required creates one for the household, and often
+    # keeps its password (Mazet 2017: codes kept in drawers)
+    created = ok & (helped != SELF) & (helped != AGENCY) & lv.email_required[ben] & ~h.email[hh]
+    knows_password = rng.random(len(hh)) < p["credentials_left"]
+    h.credentials_held[hh[created & knows_password]] = True
+    h.email[hh[created]] = True
 
     model.ledger.flow("filings_total", int(ok.sum()))
     model.ledger.flow("filings_alone", int((ok & ((helped == SELF) | (helped == AGENCY))).sum()))

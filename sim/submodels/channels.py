@@ -74,17 +74,45 @@ def options(model, hh: np.ndarray, ben: np.ndarray, renewal: bool = False):
     hours[:, Channel.counter] = 2 * counter_travel + 1.0 + 0.5 * paper
     hours[:, Channel.phone] = 1.0 + 0.5 * paper
     hours[:, Channel.social_services] = 2 * travel + 1.5 + 0.3 * paper
-    hours[:, Channel.association] = 2 * travel + 1.5 + 0.3 * paper
+    hours[:, Channel.association] = 2 * travel * lv.association_travel + 1.5 + 0.3 * paper
 
     psych = np.empty((k, N_CHANNELS))
     psych[:, Channel.online_alone] = fear * (1.0 - skill) + data_fear + learn
     psych[:, Channel.online_relative] = p["relative_cost"] + 0.3 * fear + data_fear
     psych[:, Channel.counter] = 0.3 * fear
     psych[:, Channel.phone] = 0.6 * fear
-    psych[:, Channel.social_services] = 2 * p["mediated_cost"]
+    psych[:, Channel.social_services] = p["mediated_cost"]
     psych[:, Channel.association] = p["mediated_cost"]
-    cost = p["value_of_time"] * hours + psych
+    # filing online through someone else still takes the household trips and time:
+    # an e-mail address, scanned papers, codes, coming back (Mazet 2017: "more trials")
+    online_filing = lv.channels[ben, Channel.online_alone]
+    detour = p["online_detour_hours"] * (1.0 - skill) * online_filing * (0.3 if renewal else 1.0)
+    for c in (Channel.online_relative, Channel.social_services, Channel.association):
+        hours[:, c] += detour
+    # no e-mail but one is required: someone has to create it (and often keeps its password)
+    no_email = (~h.email[hh] & lv.email_required[ben] & online_filing).astype(np.float64)
+    for c in (Channel.online_relative, Channel.social_services, Channel.association):
+        hours[:, c] += p["email_setup_hours"] * no_email
+    # expected cost of failing: people avoid routes they expect to fail on
+    p_fail = np.empty((k, N_CHANNELS))
+    p_fail[:, Channel.online_alone] = 1.0 - success_online(model, skill, ben, renewal)
+    p_fail[:, Channel.online_relative] = 0.1
+    p_fail[:, Channel.counter] = 1.0 - p["success"]["counter"]
+    p_fail[:, Channel.phone] = 1.0 - p["success"]["phone"]
+    p_fail[:, Channel.social_services] = 1.0 - p["success"]["do_for"]
+    p_fail[:, Channel.association] = 1.0 - p["success"]["do_for"]
+    # appointment-only counters: booking online takes time, or a favour from a relative
+    booking = ~walk_in & avail[:, Channel.counter]
+    hours[:, Channel.counter] += p["booking_hours"] * booking
+    psych[:, Channel.counter] += p["relative_cost"] * (booking & ~online)
+    cost = p["value_of_time"] * hours + psych + fear * p_fail
     return avail, cost, hours
+
+
+def success_online(model, skill, ben, renewal: bool = False) -> np.ndarray:
+    """Chance to file alone online: logistic in (skill - complexity)."""
+    cx = model.complexity[ben].astype(np.float64) * (0.5 if renewal else 1.0)
+    return 1.0 / (1.0 + np.exp(-np.clip(model.p["success_slope"] * (skill - cx), -50, 50)))
 
 
 def choose(model, avail: np.ndarray, cost: np.ndarray, rng) -> np.ndarray:

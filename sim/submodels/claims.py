@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..categories import ClaimState
+from ..categories import Channel, ClaimState
 from . import channels
 
 
@@ -65,10 +65,31 @@ def automatic_enrolment(model, rng) -> None:
         model.ledger.flow("new_automatic", len(got), b)
 
 
+def orient(model, rng) -> None:
+    """Detection and orientation: the agency spots non-autonomous households that know a
+    right but have not obtained it for a quarter, and books them a mediation slot."""
+    h, p, lv = model.h, model.p, model.levers
+    if lv.detection_rate <= 0:
+        return
+    for b in range(h.n_benefits):
+        state = h.state[b]
+        idx = np.flatnonzero((h.amount[b] > 0) & h.aware[b] & (h.months_without[b] >= 3)
+                             & ((state == ClaimState.not_claimed) | (state == ClaimState.rejected)
+                                | (state == ClaimState.suspended) | (state == ClaimState.gave_up)))
+        idx = idx[h.skill[idx] < p["autonomy_skill"]]
+        got = idx[rng.random(len(idx)) < lv.detection_rate]
+        in_reach = h.association_rank[got] < lv.association_presence[h.territory[got]]
+        h.state[b, got] = ClaimState.queued
+        h.channel[b, got] = np.where(in_reach, Channel.association, Channel.social_services)
+        h.months_waiting[b, got] = 0
+        model.ledger.flow("new_oriented", len(got))
+
+
 def decide(model) -> Batch:
     h, p = model.h, model.p
     rng = model.stream("decision")
     automatic_enrolment(model, rng)
+    orient(model, rng)
     hh_parts, ben_parts, queued_parts = [], [], []
     for b in range(h.n_benefits):
         # people waiting for a mediated appointment: some leave, the others keep their place

@@ -57,6 +57,7 @@ def step(model) -> None:
         _go_online(h, e)
         h.home_internet[e] = True
         h.email[e] = True
+        h.skill[e] = np.maximum(h.skill[e], lv.equipment_skill)
         model.ledger.flow("new_equipped", len(e))
     if lv.safe_rate > 0:
         s = _some(rng, (h.income_quintile == 0) & ~h.has_safe, lv.safe_rate)
