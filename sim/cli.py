@@ -19,7 +19,15 @@ def _fmt_ci(node, pct=False) -> str:
     mean, ci = node["mean"], node["ci95"]
     if mean is None:
         return "n/a"
-    f = (lambda v: f"{100 * v:.1f} %") if pct else (lambda v: f"{v:,.1f}")
+    if pct:
+        def f(v):
+            return f"{100 * v:.1f} %"
+    elif abs(mean) < 10:
+        def f(v):
+            return f"{v:.3f}"
+    else:
+        def f(v):
+            return f"{v:,.0f}"
     if ci[0] is None:
         return f(mean)
     return f"{f(mean)} [{f(ci[0])}; {f(ci[1])}]"
