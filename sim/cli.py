@@ -120,6 +120,18 @@ def cmd_validate(args) -> int:
     return EXIT_INPUT if bad else 0
 
 
+def cmd_population(args) -> int:
+    from . import load_scenario
+    from .runner import export_population
+    sc = load_scenario(args.scenario, sets=args.set)
+    seed = sc.data["seed"] if args.seed is None else args.seed
+    n = export_population(sc, seed, args.out, replication=args.replication)
+    if not args.quiet:
+        print(f"{n:,} households of {sc.name} (seed {seed}, replication {args.replication}) "
+              f"written to {args.out}")
+    return 0
+
+
 def cmd_dashboard(args) -> int:
     # the engine never imports the dashboard; only this command reaches it, lazily
     from dashboard.app import serve
@@ -158,6 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replications", "-r", type=int, default=5)
     p.add_argument("--seed", type=int, default=2016)
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("population", help="export a scenario's synthetic population as CSV")
+    p.add_argument("scenario")
+    p.add_argument("--out", "-o", required=True, help="CSV file to write")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--replication", type=int, default=0, help="which replication's population")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
+    p.add_argument("--quiet", "-q", action="store_true")
+    p.set_defaults(func=cmd_population)
 
     p = sub.add_parser("dashboard", help="start the Dash dashboard (http://127.0.0.1:8050)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")

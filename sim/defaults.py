@@ -17,6 +17,9 @@ MAX_HOUSEHOLDS = 50_000_000
 POPULATION = {
     "households": Param(20_000, "households", 1, MAX_HOUSEHOLDS, kind="int",
                         doc="synthetic households simulated (capacities scale with it)"),
+    "file": Param("", kind="str",
+                  doc="CSV of households to use instead of generating them (path relative to "
+                      "the scenario file; see README 'Population files')"),
     "age_shares": Param([0.11, 0.24, 0.27, 0.23, 0.15], "share", kind="shares", length=5,
                         source="INSEE RP 2019, households by age of reference person (rounded)"),
     "territory_shares": Param([0.43, 0.27, 0.30], "share", kind="shares", length=3,

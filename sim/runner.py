@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -68,6 +69,31 @@ def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, index:
                        {"counts": led.groups, "euros": led.group_euros}, led.routes, led.trace)
 
 
+# the population file's missing columns are drawn from a stream of their own
+POPULATION_FILE_STREAM = 2**31
+
+
+def population_path(sc: Scenario) -> Path:
+    rel = Path(sc.data["population"]["file"])
+    base = Path(sc.source).parent if sc.source and Path(sc.source).exists() else Path.cwd()
+    return rel if rel.is_absolute() else base / rel
+
+
+def load_population(sc: Scenario, seed: int) -> Households:
+    """Households from the scenario's population file (validated strictly)."""
+    from .agents.population_io import read_csv
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(POPULATION_FILE_STREAM,)))
+    return read_csv(population_path(sc), len(sc.benefits), rng, sc.data["population"])
+
+
+def export_population(sc: Scenario, seed: int, path, replication: int = 0) -> int:
+    """Write the synthetic population of replication ``replication`` to a CSV file."""
+    from .agents.population_io import export_csv
+    model = DematModel(sc, replication_seeds(seed, replication + 1)[replication])
+    export_csv(model.h, path)
+    return model.h.n
+
+
 def _job(args):
     return run_replication(*args)
 
@@ -85,6 +111,9 @@ def run(scenario: Scenario | str | os.PathLike, replications: int = 1, seed: int
     if sets:
         sc = sc.with_overrides(sets)
     root = sc.data["seed"] if seed is None else int(seed)
+    if population is None and sc.data["population"]["file"]:
+        population = load_population(sc, root)
+        sc = sc.with_overrides({"population.households": population.n})
     seeds = replication_seeds(root, replications)
     jobs = [(sc, s, i, population, trace) for i, s in enumerate(seeds)]
     if workers > 1 and replications > 1:
