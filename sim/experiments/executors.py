@@ -1,0 +1,201 @@
+"""Executors: where replications run — in this process, in local processes, or on Dask.
+
+Each executor runs ``fn(*args)`` for a stream of ``(key, args)`` tasks and
+yields ``(key, result)`` as runs finish, keeping a bounded number in flight
+(so a kill loses at most those).  Completion order varies with the executor;
+results do not: every run is seeded by its own ``SeedSequence`` and the store
+orders rows by point and replication.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any, Callable, Iterable, Iterator
+
+from ..params import ScenarioError
+
+Task = tuple[Any, tuple]
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class Executor:
+    """Base: a bounded window of in-flight tasks over ``_submit`` / ``_wait``."""
+
+    slots = 1
+
+    def describe(self) -> dict:
+        raise NotImplementedError
+
+    def run(self, fn: Callable, tasks: Iterable[Task]) -> Iterator[tuple[Any, Any]]:
+        window = max(2, 2 * self.slots)
+        it = iter(tasks)
+        pending: dict = {}
+        order = 0
+
+        def fill():
+            nonlocal order
+            while len(pending) < window:
+                try:
+                    key, args = next(it)
+                except StopIteration:
+                    return
+                pending[self._submit(fn, args)] = (order, key)
+                order += 1
+
+        fill()
+        while pending:
+            done = self._wait(list(pending))
+            for fut in sorted(done, key=lambda f: pending[f][0]):
+                _, key = pending.pop(fut)
+                yield key, self._result(fut)
+            fill()
+
+    def _submit(self, fn, args):
+        raise NotImplementedError
+
+    def _wait(self, futures) -> list:
+        raise NotImplementedError
+
+    def _result(self, fut):
+        return fut.result()
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class SerialExecutor(Executor):
+    """Runs every task in this process, one after the other."""
+
+    def describe(self) -> dict:
+        return {"kind": "serial", "workers": 1}
+
+    def run(self, fn, tasks):
+        for key, args in tasks:
+            yield key, fn(*args)
+
+
+class ProcessExecutor(Executor):
+    """Local worker processes.
+
+    ``forkserver`` rather than ``fork``: forking a process that runs threads (the
+    progress bar's monitor, a Dask client) can deadlock.  The server imports the
+    engine once, so each worker starts in milliseconds.
+    """
+
+    def __init__(self, workers: int):
+        self.slots = workers
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["sim.experiments.tasks"])
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+    def describe(self) -> dict:
+        return {"kind": "processes", "workers": self.slots}
+
+    def _submit(self, fn, args):
+        return self.pool.submit(fn, *args)
+
+    def _wait(self, futures):
+        done, _ = wait(futures, return_when=FIRST_COMPLETED)
+        return list(done)
+
+    def close(self):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def configure_dask() -> None:
+    """Dask settings for reproducible, quiet runs.
+
+    The nanny sets ``MALLOC_TRIM_THRESHOLD_`` in the environment of the worker
+    processes it spawns; we leave the C library's default so that workers
+    behave like the local processes (memory behaviour must not depend on the
+    executor).
+    """
+    import dask
+    dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+
+
+class DaskExecutor(Executor):
+    """Dask distributed: an existing scheduler (``tcp://host:port``) or a LocalCluster."""
+
+    def __init__(self, scheduler: str | None = None, local_workers: int | None = None,
+                 wait_timeout: float = 60.0):
+        configure_dask()
+        from distributed import Client, LocalCluster
+        self.cluster = None
+        self.address = scheduler
+        try:
+            if local_workers:
+                self.cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1,
+                                            processes=True, dashboard_address=None,
+                                            silence_logs=40)
+                self.client = Client(self.cluster)
+                self.address = self.cluster.scheduler_address
+            else:
+                self.client = Client(scheduler, timeout="30s")
+                self.client.wait_for_workers(1, timeout=wait_timeout)
+        except (OSError, TimeoutError) as err:
+            self.close()
+            raise ScenarioError(f"cannot use the Dask scheduler: {err}",
+                                source="--scheduler" if scheduler else "--dask-local") from None
+        self.slots = max(1, sum(self.client.nthreads().values()))
+        self._ac = None
+
+    def describe(self) -> dict:
+        return {"kind": "dask", "scheduler": self.address, "local": self.cluster is not None,
+                "threads": self.slots}
+
+    def run(self, fn, tasks):
+        from distributed import as_completed
+        self._ac = as_completed()
+        yield from super().run(fn, tasks)
+
+    def _submit(self, fn, args):
+        fut = self.client.submit(fn, *args, pure=False)
+        self._ac.add(fut)
+        return fut
+
+    def _wait(self, futures):
+        first = next(self._ac)
+        done = [first]
+        done.extend(f for f in self._ac.next_batch(block=False) if f is not first)
+        return done
+
+    def _result(self, fut):
+        res = fut.result()
+        fut.release()
+        return res
+
+    def close(self):
+        client = getattr(self, "client", None)
+        if client is not None:
+            client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None,
+                  dask_local: int | None = None) -> Executor:
+    """``scheduler`` / ``dask_local`` choose Dask; else ``workers`` local processes
+    (default: every core; 1 runs in this process)."""
+    if scheduler and dask_local:
+        raise ScenarioError("give either --scheduler or --dask-local, not both", source="--scheduler")
+    if scheduler or dask_local:
+        return DaskExecutor(scheduler=scheduler, local_workers=dask_local)
+    n = default_workers() if workers is None else int(workers)
+    if n < 1:
+        raise ScenarioError("must be at least 1", source="--workers")
+    return SerialExecutor() if n == 1 else ProcessExecutor(n)

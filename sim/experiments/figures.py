@@ -1,0 +1,284 @@
+"""Plotly figures of a results directory (comparison or sweep), for the HTML report.
+
+Every function takes pandas tables from :func:`sim.experiments.store.load_results`
+and returns a ``plotly.graph_objects.Figure`` (or ``None`` when the data it
+needs was not kept).  Rates are shown in %, money in EUR/month, time in hours/month.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+from scipy import stats
+
+from ..categories import GROUP_LABELS
+
+CAUSES = ("non_knowledge", "non_proposition", "non_demand", "non_reception")
+CAUSE_LABELS = {"non_knowledge": "non-knowledge", "non_proposition": "non-proposition",
+                "non_demand": "non-demand", "non_reception": "non-reception"}
+ACTORS = {"social_services": "social services", "associations": "associations / France Services",
+          "relatives": "relatives"}
+GROUPS = tuple(GROUP_LABELS)
+COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+          "#17becf", "#7f7f7f", "#bcbd22")
+LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=60, b=50),
+              legend=dict(orientation="h", y=-0.18), font=dict(size=12))
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
+
+
+def _fig(title: str, **kw) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(title=title, **LAYOUT, **kw)
+    return fig
+
+
+def wide(aggregate: pd.DataFrame, field: str = "mean") -> pd.DataFrame:
+    """(point x metric) table of one aggregate field."""
+    return aggregate.pivot(index="point", columns="metric", values=field).sort_index()
+
+
+def _err(agg_mean, agg_lo, agg_hi, metric, points, scale=1.0):
+    m = agg_mean.loc[points, metric].to_numpy() * scale
+    lo = agg_lo.loc[points, metric].to_numpy() * scale
+    hi = agg_hi.loc[points, metric].to_numpy() * scale
+    return m, np.nan_to_num(hi - m), np.nan_to_num(m - lo)
+
+
+def monthly_band(ts: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Per (point, month): mean over replications and its 95 % t-interval."""
+    g = ts.groupby(["point", "month"])[column]
+    out = g.agg(["mean", "std", "count"]).reset_index()
+    t = stats.t.ppf(0.975, np.maximum(out["count"] - 1, 1))
+    half = np.where(out["count"] > 1, t * out["std"] / np.sqrt(out["count"]), 0.0)
+    out["lo"], out["hi"] = out["mean"] - half, out["mean"] + half
+    return out
+
+
+# -- shared by comparisons and sweeps ---------------------------------------
+
+def timeseries_bands(ts: pd.DataFrame | None, labels: dict[int, str], column="non_take_up_rate",
+                     title="Non-take-up rate by month (mean and 95 % CI over replications)",
+                     report_start: int | None = None) -> go.Figure | None:
+    if ts is None or column not in ts.columns:
+        return None
+    band = monthly_band(ts, column)
+    fig = _fig(title, yaxis_title="%", xaxis_title="month", hovermode="x unified")
+    for i, (point, label) in enumerate(labels.items()):
+        b = band[band["point"] == point]
+        if b.empty:
+            continue
+        c = COLORS[i % len(COLORS)]
+        x = b["month"].tolist()
+        fig.add_trace(go.Scatter(x=x + x[::-1], y=(100 * b["hi"]).tolist() + (100 * b["lo"]).tolist()[::-1],
+                                 fill="toself", fillcolor=_rgba(c, 0.18), line=dict(width=0),
+                                 hoverinfo="skip", showlegend=False, name=f"{label} 95 % CI"))
+        fig.add_trace(go.Scatter(x=x, y=100 * b["mean"], mode="lines", name=label,
+                                 line=dict(color=c, width=2)))
+    if report_start is not None:
+        fig.add_vline(x=report_start, line_dash="dot", line_color="grey",
+                      annotation_text="report window", annotation_position="top right")
+    return fig
+
+
+# -- comparisons --------------------------------------------------------------
+
+def key_metrics(mean, lo, hi, labels: dict[int, str]) -> go.Figure:
+    metrics = [("non_take_up_rate", "non-take-up"), ("persistent_non_take_up_rate", "persistent"),
+               *[(f"non_take_up_by_cause.{c}", CAUSE_LABELS[c]) for c in CAUSES]]
+    metrics = [(m, lab) for m, lab in metrics if m in mean.columns]
+    fig = _fig("Key rates (mean and 95 % CI over replications)", yaxis_title="%", barmode="group")
+    for i, (point, label) in enumerate(labels.items()):
+        y, up, down = zip(*[(_err(mean, lo, hi, m, [point], 100)) for m, _ in metrics]) if metrics else ((), (), ())
+        fig.add_trace(go.Bar(x=[lab for _, lab in metrics], y=[v[0] for v in y], name=label,
+                             marker_color=COLORS[i % len(COLORS)],
+                             error_y=dict(type="data", array=[v[0] for v in up],
+                                          arrayminus=[v[0] for v in down])))
+    return fig
+
+
+def causes_stack(mean, labels: dict[int, str]) -> go.Figure | None:
+    cols = [f"non_take_up_by_cause.{c}" for c in CAUSES]
+    if not all(c in mean.columns for c in cols):
+        return None
+    fig = _fig("Why: non-take-up by cause (ODENORE), mean over replications", barmode="stack",
+               yaxis_title="% of eligible household-months")
+    names = list(labels.values())
+    for j, c in enumerate(CAUSES):
+        fig.add_trace(go.Bar(x=names, y=[100 * mean.loc[p, cols[j]] for p in labels], name=CAUSE_LABELS[c],
+                             marker_color=COLORS[j]))
+    return fig
+
+
+def groups_panel(mean, lo, hi, labels: dict[int, str]) -> go.Figure | None:
+    present = [g for g in GROUPS if any(c.startswith(f"by_group.{g}.") for c in mean.columns)]
+    if not present:
+        return None
+    ncol = 3
+    nrow = math.ceil(len(present) / ncol)
+    fig = make_subplots(rows=nrow, cols=ncol, subplot_titles=[g.replace("_", " ") for g in present],
+                        vertical_spacing=0.18)
+    for k, g in enumerate(present):
+        cats = [lab for lab in GROUP_LABELS[g] if f"by_group.{g}.{lab}.non_take_up_rate" in mean.columns]
+        cols = [f"by_group.{g}.{lab}.non_take_up_rate" for lab in cats]
+        for i, (point, label) in enumerate(labels.items()):
+            y = [100 * mean.loc[point, c] for c in cols]
+            up = [100 * (hi.loc[point, c] - mean.loc[point, c]) for c in cols]
+            down = [100 * (mean.loc[point, c] - lo.loc[point, c]) for c in cols]
+            fig.add_trace(go.Bar(x=cats, y=y, name=label, legendgroup=label, showlegend=(k == 0),
+                                 marker_color=COLORS[i % len(COLORS)],
+                                 error_y=dict(type="data", array=np.nan_to_num(up),
+                                              arrayminus=np.nan_to_num(down))),
+                          row=k // ncol + 1, col=k % ncol + 1)
+    fig.update_layout(title="Non-take-up by group (%, mean and 95 % CI)", barmode="group",
+                      height=360 * nrow, **LAYOUT)
+    return fig
+
+
+def workload(mean, lo, hi, labels: dict[int, str]) -> go.Figure | None:
+    cols = [f"delegated_hours_per_month.{a}" for a in ACTORS]
+    if not all(c in mean.columns for c in cols):
+        return None
+    fig = _fig("Delegated workload: digital-help hours per month (mean and 95 % CI)",
+               barmode="group", yaxis_title="hours/month")
+    for i, (point, label) in enumerate(labels.items()):
+        y, up, down = [], [], []
+        for c in cols:
+            m, u, d = _err(mean, lo, hi, c, [point])
+            y.append(m[0]), up.append(u[0]), down.append(d[0])
+        fig.add_trace(go.Bar(x=list(ACTORS.values()), y=y, name=label, marker_color=COLORS[i % len(COLORS)],
+                             error_y=dict(type="data", array=up, arrayminus=down)))
+    return fig
+
+
+def differences_forest(diff: pd.DataFrame | None) -> go.Figure | None:
+    """Paired vs unpaired 95 % CIs of B−A for the main rates (percentage points)."""
+    if diff is None or diff.empty:
+        return None
+    keep = ["non_take_up_rate", "persistent_non_take_up_rate",
+            *[f"non_take_up_by_cause.{c}" for c in CAUSES], "autonomy_share",
+            "social_services_digital_share", "credentials_held",
+            *[f"group_gaps.{g}.gap" for g in GROUPS]]
+    d = diff[diff["metric"].isin(keep)].copy()
+    if d.empty:
+        return None
+    d["order"] = d["metric"].map({m: i for i, m in enumerate(keep)})
+    d = d.sort_values(["scenario", "order"])
+    fig = _fig("Differences B − A (percentage points): paired vs unpaired 95 % CI",
+               xaxis_title="percentage points", height=max(380, 34 * len(d) + 120))
+    ylab = [f"{m} ({s})" if d["scenario"].nunique() > 1 else m
+            for m, s in zip(d["metric"], d["scenario"])]
+    for name, lo_c, hi_c, color, off in (("paired (common random numbers)", "paired_ci_low",
+                                          "paired_ci_high", COLORS[0], -0.15),
+                                         ("unpaired (Welch)", "unpaired_ci_low", "unpaired_ci_high",
+                                          COLORS[1], 0.15)):
+        x = 100 * d["difference"]
+        fig.add_trace(go.Scatter(
+            x=x, y=ylab, mode="markers", name=name, marker=dict(color=color, size=8),
+            error_x=dict(type="data", array=np.nan_to_num(100 * (d[hi_c] - d["difference"])),
+                         arrayminus=np.nan_to_num(100 * (d["difference"] - d[lo_c])))))
+    fig.add_vline(x=0, line_color="grey")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+# -- sweeps -------------------------------------------------------------------
+
+def _level_key(series: pd.Series, bins: int = 6):
+    """Levels of a factor: its values if few, else quantile bins (label: bin middle)."""
+    if series.dtype.kind not in "if" or series.nunique() <= 12:
+        return series
+    q = pd.qcut(series, bins, duplicates="drop")
+    return q.map(lambda iv: round(float(iv.mid), 6)).astype(float)
+
+
+def effect_by_level(design: pd.DataFrame, mean: pd.DataFrame, factor: str, metrics: list[str]) -> pd.DataFrame:
+    """Mean of ``metrics`` over points, by level (or bin) of ``factor``."""
+    df = mean[metrics].join(design.set_index("point")[[factor]])
+    df["_level"] = _level_key(df[factor])
+    return df.groupby("_level", sort=True)[metrics].mean()
+
+
+def main_effects(design, mean, lo, hi, factors: list[str], metric: str) -> go.Figure | None:
+    if metric not in mean.columns or not factors:
+        return None
+    factors = factors[:6]
+    ncol = min(3, len(factors))
+    nrow = math.ceil(len(factors) / ncol)
+    fig = make_subplots(rows=nrow, cols=ncol, subplot_titles=factors, vertical_spacing=0.2)
+    pct = metric.endswith("rate") or metric.endswith("share") or "by_cause" in metric
+    s = 100 if pct else 1
+    d = design.set_index("point")
+    for k, f in enumerate(factors):
+        r, c = k // ncol + 1, k % ncol + 1
+        x = d.loc[mean.index, f]
+        up = np.nan_to_num(s * (hi[metric] - mean[metric]))
+        down = np.nan_to_num(s * (mean[metric] - lo[metric]))
+        fig.add_trace(go.Scatter(x=x, y=s * mean[metric], mode="markers", name="point (95 % CI)",
+                                 legendgroup="p", showlegend=(k == 0),
+                                 marker=dict(color=_rgba(COLORS[0], 0.45), size=6),
+                                 error_y=dict(type="data", array=up, arrayminus=down, thickness=1,
+                                              color=_rgba(COLORS[0], 0.3))), row=r, col=c)
+        eff = effect_by_level(design, mean, f, [metric])
+        fig.add_trace(go.Scatter(x=eff.index, y=s * eff[metric], mode="lines+markers",
+                                 name="mean by level", legendgroup="m", showlegend=(k == 0),
+                                 line=dict(color=COLORS[1], width=3)), row=r, col=c)
+    fig.update_layout(title=f"Main effects on {metric}{' (%)' if pct else ''}", height=340 * nrow, **LAYOUT)
+    return fig
+
+
+def heatmap(design, mean, factors: list[str], metric: str) -> go.Figure | None:
+    if len(factors) != 2 or metric not in mean.columns:
+        return None
+    df = mean[[metric]].join(design.set_index("point")[factors])
+    grid = df.pivot_table(index=factors[0], columns=factors[1], values=metric, aggfunc="mean")
+    fig = _fig(f"{metric} (%) over {factors[0]} × {factors[1]}", xaxis_title=factors[1],
+               yaxis_title=factors[0])
+    fig.add_trace(go.Heatmap(z=100 * grid.to_numpy(), x=[str(v) for v in grid.columns],
+                             y=[str(v) for v in grid.index], colorscale="Viridis",
+                             colorbar=dict(title="%"),
+                             hovertemplate=f"{factors[0]}=%{{y}}<br>{factors[1]}=%{{x}}<br>%{{z:.2f}} %<extra></extra>"))
+    return fig
+
+
+def by_factor_lines(design, mean, factor: str, columns: dict[str, str], title: str, yaxis: str,
+                    scale: float = 1.0, stack: bool = False) -> go.Figure | None:
+    cols = [c for c in columns if c in mean.columns]
+    if not cols:
+        return None
+    eff = effect_by_level(design, mean, factor, cols)
+    fig = _fig(title, xaxis_title=factor, yaxis_title=yaxis)
+    for j, c in enumerate(cols):
+        fig.add_trace(go.Scatter(x=eff.index, y=scale * eff[c], mode="lines+markers", name=columns[c],
+                                 stackgroup="one" if stack else None,
+                                 line=dict(color=COLORS[j % len(COLORS)])))
+    return fig
+
+
+def sensitivity_bars(res: dict | None) -> list[go.Figure]:
+    if not res:
+        return []
+    figs = []
+    for metric, node in res["metrics"].items():
+        rows = node["factors"]
+        names = [r["name"] for r in rows]
+        fig = _fig(f"Sensitivity of {metric} ({res['design']} design)", barmode="group")
+        keys = (("mu_star", "μ* (mean |elementary effect|)"),) if res["design"] == "morris" else \
+            (("S1", "S1 first-order"),) + ((("ST", "ST total"),) if res["design"] != "lhs" else ())
+        for j, (k, label) in enumerate(keys):
+            y = [r[k] if r[k] is not None else float("nan") for r in rows]
+            up = [(r[f"{k}_ci"][1] - r[k]) if r[f"{k}_ci"][1] is not None and r[k] is not None else 0
+                  for r in rows]
+            down = [(r[k] - r[f"{k}_ci"][0]) if r[f"{k}_ci"][0] is not None and r[k] is not None else 0
+                    for r in rows]
+            fig.add_trace(go.Bar(x=names, y=y, name=label, marker_color=COLORS[j],
+                                 error_y=dict(type="data", array=up, arrayminus=down)))
+        figs.append(fig)
+    return figs

@@ -1,0 +1,395 @@
+"""Sweep files: what to vary, how to sample it, what to keep (strict YAML).
+
+A sweep file names a base scenario, the dotted parameter paths to vary and a
+design; see ``docs/experiments.md`` for the format.  Loading is strict like
+scenario loading: unknown keys, wrong types, paths the scenario does not have
+and values the scenario would refuse raise :class:`sim.params.ScenarioError`
+with ``source`` = the sweep file and ``path`` = the sweep field
+(``parameters.policies.2.share.range``).  Every point is checked before the
+first run starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..params import ScenarioError
+from ..scenario import MAX_FILE_BYTES, Scenario, load as load_scenario, read_yaml, resolve_path
+
+TOP_KEYS = ("name", "description", "scenario", "add_policies", "set", "design", "parameters",
+            "replications", "seed", "metrics", "timeseries", "analyse")
+DESIGN_KEYS = {
+    "factorial": (),
+    "lhs": ("samples", "seed"),
+    "sobol": ("samples", "second_order", "seed"),
+    "morris": ("samples", "levels", "seed"),
+}
+FACTOR_KEYS = ("values", "range", "steps", "integer")
+MAX_POINTS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One varied parameter: a dotted scenario path and its levels or range.
+
+    ``values``: discrete levels (numbers, strings or booleans), for any design
+    (sampled designs draw them uniformly).  ``lo``/``hi``: a continuous range;
+    the factorial design needs ``steps`` evenly spaced levels in it.
+    ``integer`` rounds sampled values to whole numbers.
+    """
+
+    path: str
+    values: tuple | None = None
+    lo: float | None = None
+    hi: float | None = None
+    steps: int | None = None
+    integer: bool = False
+
+    @property
+    def discrete(self) -> bool:
+        return self.values is not None
+
+    def levels(self) -> list:
+        """Factorial levels, in the order given (ranges: ``steps`` from lo to hi)."""
+        if self.discrete:
+            return list(self.values)
+        vals = [self.lo + (self.hi - self.lo) * i / (self.steps - 1) for i in range(self.steps)]
+        return [self._clean(v) for v in vals]
+
+    def bounds(self) -> tuple[float, float]:
+        """Bounds of the sampled variable (discrete factors: level index in [0, k))."""
+        return (0.0, float(len(self.values))) if self.discrete else (self.lo, self.hi)
+
+    def decode(self, x: float) -> Any:
+        """The scenario value for a sampled ``x`` (inside :meth:`bounds`)."""
+        if self.discrete:
+            return self.values[min(int(math.floor(x)), len(self.values) - 1)]
+        return self._clean(x)
+
+    def _clean(self, v: float):
+        if self.integer:
+            return int(round(v))
+        return float(round(v, 12))  # strip float noise from linspace / samplers
+
+    def to_dict(self) -> dict:
+        if self.discrete:
+            return {"path": self.path, "values": list(self.values)}
+        out = {"path": self.path, "range": [self.lo, self.hi], "integer": self.integer}
+        if self.steps is not None:
+            out["steps"] = self.steps
+        return out
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which result columns to keep: ``None`` = all; a pattern keeps an exact
+    column or every column under it (``by_group`` keeps ``by_group.age_band...``)."""
+
+    patterns: tuple[str, ...] | None = None
+
+    def matches(self, column: str, pattern: str) -> bool:
+        return column == pattern or column.startswith(pattern + ".")
+
+    def apply(self, columns: Iterable[str]) -> list[str]:
+        columns = list(columns)
+        if self.patterns is None:
+            return columns
+        return [c for c in columns if any(self.matches(c, p) for p in self.patterns)]
+
+    def unmatched(self, columns: Iterable[str]) -> list[tuple[int, str]]:
+        columns = list(columns)
+        if self.patterns is None:
+            return []
+        return [(i, p) for i, p in enumerate(self.patterns)
+                if not any(self.matches(c, p) for c in columns)]
+
+    def to_json(self):
+        return "all" if self.patterns is None else list(self.patterns)
+
+
+@dataclass
+class SweepSpec:
+    """A checked sweep: base scenario (with the file's and the command line's
+    overrides applied), factors, design, replications, seed, kept columns."""
+
+    name: str
+    description: str
+    source: str
+    file_sha256: str
+    base: Scenario
+    design: dict
+    factors: list[Factor]
+    replications: int
+    seed: int
+    metrics: Selection = field(default_factory=Selection)
+    timeseries: Selection = field(default_factory=Selection)
+    analyse: tuple[str, ...] = ("non_take_up_rate",)
+
+    def to_dict(self) -> dict:
+        """JSON-able description, enough to regenerate the design (manifest)."""
+        return {
+            "name": self.name, "description": self.description,
+            "file": self.source, "file_sha256": self.file_sha256,
+            "base_scenario": self.base.name, "base_scenario_file": self.base.source,
+            "base_scenario_sha256": self.base.content_hash(),
+            "design": dict(self.design),
+            "parameters": [f.to_dict() for f in self.factors],
+            "replications": self.replications, "seed": self.seed,
+            "metrics": self.metrics.to_json(), "timeseries": self.timeseries.to_json(),
+            "analyse": list(self.analyse),
+        }
+
+
+def _err(msg: str, source: str, path: str | None = None) -> ScenarioError:
+    return ScenarioError(msg, source=source, path=path)
+
+
+def _number(v, source, path, integer=False):
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise _err(f"expected a number, got {v!r}", source, path)
+    if integer and (isinstance(v, float) and not v.is_integer()):
+        raise _err(f"expected a whole number, got {v!r}", source, path)
+    return int(v) if integer else v
+
+
+def _factor(path: str, spec: Any, design: str, source: str) -> Factor:
+    where = f"parameters.{path}"
+    if isinstance(spec, list):
+        spec = {"values": spec}
+    if not isinstance(spec, dict):
+        raise _err("expected a mapping (values: [...] or range: [lo, hi]) or a list of values",
+                   source, where)
+    for k in spec:
+        if k not in FACTOR_KEYS:
+            raise _err(f"unknown key (known keys: {', '.join(FACTOR_KEYS)})", source, f"{where}.{k}")
+    if ("values" in spec) == ("range" in spec):
+        raise _err("give either values or range", source, where)
+    integer = spec.get("integer", False)
+    if not isinstance(integer, bool):
+        raise _err(f"expected true/false, got {integer!r}", source, f"{where}.integer")
+    if "values" in spec:
+        vals = spec["values"]
+        if not isinstance(vals, list) or not vals:
+            raise _err("expected a non-empty list", source, f"{where}.values")
+        for i, v in enumerate(vals):
+            if not isinstance(v, (int, float, str, bool)) or (isinstance(v, float) and not math.isfinite(v)):
+                raise _err(f"expected a number, string or true/false, got {v!r}", source,
+                           f"{where}.values[{i}]")
+        if len(set(map(repr, vals))) != len(vals):
+            raise _err("a value is listed twice", source, f"{where}.values")
+        if "steps" in spec:
+            raise _err("steps only applies to a range", source, f"{where}.steps")
+        return Factor(path, values=tuple(vals), integer=integer)
+    rng = spec["range"]
+    if not isinstance(rng, list) or len(rng) != 2:
+        raise _err("expected [lo, hi]", source, f"{where}.range")
+    lo = _number(rng[0], source, f"{where}.range[0]")
+    hi = _number(rng[1], source, f"{where}.range[1]")
+    if not lo < hi:
+        raise _err(f"lo must be below hi (got [{lo}, {hi}])", source, f"{where}.range")
+    steps = spec.get("steps")
+    if design == "factorial":
+        if steps is None:
+            raise _err("the factorial design needs steps (number of levels) for a range", source,
+                       f"{where}.steps")
+        steps = _number(steps, source, f"{where}.steps", integer=True)
+        if steps < 2:
+            raise _err("expected at least 2 steps", source, f"{where}.steps")
+    elif steps is not None:
+        raise _err(f"steps only applies to the factorial design (this one is {design})", source,
+                   f"{where}.steps")
+    return Factor(path, lo=float(lo), hi=float(hi), steps=steps, integer=integer)
+
+
+def _design(raw: Any, source: str) -> dict:
+    if isinstance(raw, str):
+        raw = {"type": raw}
+    if not isinstance(raw, dict) or "type" not in raw:
+        raise _err(f"expected a design name ({', '.join(DESIGN_KEYS)}) or a mapping with 'type'",
+                   source, "design")
+    kind = raw["type"]
+    if kind not in DESIGN_KEYS:
+        raise _err(f"unknown design {kind!r} (known designs: {', '.join(DESIGN_KEYS)})", source,
+                   "design.type")
+    for k in raw:
+        if k != "type" and k not in DESIGN_KEYS[kind]:
+            allowed = ", ".join(DESIGN_KEYS[kind]) or "none"
+            raise _err(f"unknown key for the {kind} design (allowed: {allowed})", source, f"design.{k}")
+    out = {"type": kind}
+    if kind != "factorial":
+        if "samples" not in raw:
+            raise _err(f"the {kind} design needs samples", source, "design.samples")
+        n = _number(raw["samples"], source, "design.samples", integer=True)
+        if n < 2:
+            raise _err("expected at least 2 samples", source, "design.samples")
+        if kind == "sobol" and n & (n - 1):
+            raise _err(f"Saltelli sampling needs a power of 2 (got {n})", source, "design.samples")
+        out["samples"] = n
+        seed = raw.get("seed", 0)
+        out["seed"] = _number(seed, source, "design.seed", integer=True)
+        if out["seed"] < 0:
+            raise _err("expected a non-negative whole number", source, "design.seed")
+    if kind == "sobol":
+        so = raw.get("second_order", False)
+        if not isinstance(so, bool):
+            raise _err(f"expected true/false, got {so!r}", source, "design.second_order")
+        out["second_order"] = so
+    if kind == "morris":
+        lv = _number(raw.get("levels", 4), source, "design.levels", integer=True)
+        if lv < 2 or lv % 2:
+            raise _err("expected an even number of levels, at least 2", source, "design.levels")
+        out["levels"] = lv
+    return out
+
+
+def _selection(raw: Any, source: str, key: str, default_all: bool = True) -> Selection:
+    if raw is None:
+        return Selection(None if default_all else ())
+    if raw == "all":
+        return Selection(None)
+    if raw == "none":
+        return Selection(())
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        raise _err("expected all, none or a list of names", source, key)
+    return Selection(tuple(raw))
+
+
+def _base_path(name: str, sweep_file: Path) -> Path:
+    p = Path(name)
+    if not p.is_absolute() and (sweep_file.parent / p).is_file():
+        return sweep_file.parent / p
+    return resolve_path(p)
+
+
+def load_sweep(path: str | Path, sets: Iterable[str] = (), replications: int | None = None,
+               seed: int | None = None) -> SweepSpec:
+    """Load and check a sweep file.
+
+    ``sets`` (``["population.households=5000"]``) apply to the base scenario after
+    the file's own ``set``; ``replications`` and ``seed`` override the file's.
+    """
+    source = str(path)
+    try:
+        blob = Path(path).read_bytes()[: MAX_FILE_BYTES + 1]
+    except FileNotFoundError:
+        raise _err("no such file", source) from None
+    except IsADirectoryError:
+        raise _err("is a directory, not a sweep file", source) from None
+    except OSError as err:
+        raise _err(f"cannot read ({err.strerror})", source) from None
+    raw = read_yaml(blob, source)
+    if not isinstance(raw, dict):
+        raise _err("expected a mapping at the top level", source)
+    for k in raw:
+        if k not in TOP_KEYS:
+            raise _err(f"unknown key (known keys: {', '.join(TOP_KEYS)})", source, str(k))
+    for k in ("scenario", "parameters"):
+        if k not in raw:
+            raise _err("missing", source, k)
+    name = raw.get("name", Path(path).stem)
+    desc = raw.get("description", "")
+    for k, v in (("name", name), ("description", desc)):
+        if not isinstance(v, str):
+            raise _err(f"expected a string, got {v!r}", source, k)
+    design = _design(raw.get("design", "factorial"), source)
+
+    # base scenario: file (or bundled name), extra policies, the file's set, then --set
+    if not isinstance(raw["scenario"], str):
+        raise _err("expected a scenario file path or a bundled scenario name", source, "scenario")
+    try:
+        base = load_scenario(_base_path(raw["scenario"], Path(path)))
+    except ScenarioError as err:
+        raise _err(f"{err}", source, "scenario") from None
+    extra = raw.get("add_policies") or []
+    if not isinstance(extra, list):
+        raise _err("expected a list of policies", source, "add_policies")
+    fixed = raw.get("set") or {}
+    if not isinstance(fixed, dict):
+        raise _err("expected a mapping of PATH: VALUE", source, "set")
+    try:
+        if extra:
+            base = base.with_overrides({"policies": list(base.raw.get("policies", [])) + extra})
+    except ScenarioError as err:
+        raise _err(err.detail, source, f"add_policies ({err.path})" if err.path else "add_policies") from None
+    for k, v in fixed.items():
+        try:
+            base = base.with_overrides({str(k): v})
+        except ScenarioError as err:
+            raise _err(err.detail, source, f"set.{k}") from None
+    sets = list(sets)
+    if sets:
+        base = base.with_overrides(sets)  # errors name --set already
+
+    params = raw["parameters"]
+    if not isinstance(params, dict) or not params:
+        raise _err("expected a mapping of parameter paths to values or ranges", source, "parameters")
+    factors = [_factor(str(p), spec, design["type"], source) for p, spec in params.items()]
+    cli_paths = {s.split("=", 1)[0].strip() for s in sets}
+    for f in factors:
+        if f.path in cli_paths:
+            raise ScenarioError("is varied by the sweep; it cannot also be set", source="--set",
+                                path=f.path)
+        _check_factor(base, f, source)
+    if design["type"] == "factorial":
+        n = math.prod(len(f.levels()) for f in factors)
+        if n > MAX_POINTS:
+            raise _err(f"{n:,} points is more than {MAX_POINTS:,}", source, "parameters")
+
+    reps = raw.get("replications", 1) if replications is None else replications
+    reps = _number(reps, source, "replications", integer=True)
+    if reps < 1:
+        raise _err("expected at least 1", source, "replications")
+    root = raw.get("seed", base.data["seed"]) if seed is None else seed
+    root = _number(root, source, "seed", integer=True)
+    if root < 0:
+        raise _err("expected a non-negative whole number", source, "seed")
+
+    metrics = _selection(raw.get("metrics"), source, "metrics")
+    timeseries = _selection(raw.get("timeseries"), source, "timeseries")
+    analyse = raw.get("analyse", ["non_take_up_rate"])
+    if isinstance(analyse, str):
+        analyse = [analyse]
+    if not isinstance(analyse, list) or not all(isinstance(x, str) for x in analyse):
+        raise _err("expected a list of summary metric names", source, "analyse")
+
+    spec = SweepSpec(name=name, description=desc, source=source,
+                     file_sha256=hashlib.sha256(blob).hexdigest(), base=base, design=design,
+                     factors=factors, replications=reps, seed=root, metrics=metrics,
+                     timeseries=timeseries, analyse=tuple(analyse))
+    _check_columns(spec)
+    return spec
+
+
+def _check_factor(base: Scenario, f: Factor, source: str) -> None:
+    """Build the base scenario at every level (or both bounds) of one factor."""
+    if f.discrete:
+        probes = list(f.values)
+    elif f.steps is not None:
+        probes = f.levels()
+    else:
+        probes = [f.decode(f.lo), f.decode(f.hi)]
+    for v in probes:
+        try:
+            base.with_overrides({f.path: v})
+        except ScenarioError as err:
+            where = f" ({err.path})" if err.path and err.path != f.path else ""
+            raise _err(f"value {v!r}: {err.detail}{where}", source, f"parameters.{f.path}") from None
+
+
+def _check_columns(spec: SweepSpec) -> None:
+    from .tables import probe_columns
+    summary_cols, ts_cols = probe_columns(spec.base)
+    for i, p in spec.metrics.unmatched(summary_cols):
+        raise _err(f"no summary metric {p!r} (e.g. non_take_up_rate, by_group.age_band)",
+                   spec.source, f"metrics[{i}]")
+    for i, p in spec.timeseries.unmatched(ts_cols):
+        raise _err(f"no monthly series {p!r} (e.g. non_take_up_rate, hours_social_services)",
+                   spec.source, f"timeseries[{i}]")
+    kept = set(spec.metrics.apply(summary_cols))
+    for i, m in enumerate(spec.analyse):
+        if m not in kept:
+            raise _err(f"{m!r} is not a kept summary metric", spec.source, f"analyse[{i}]")
