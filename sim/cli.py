@@ -192,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions():
     """Subcommands contributed by other parts of the package (experiments, dashboard...)."""
-    regs = []
+    from .calibration.cli import register as calibrate
+    regs = [calibrate]
     try:
         from .experiments.cli import register
         regs.append(register)

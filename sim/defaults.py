@@ -84,6 +84,10 @@ POPULATION = {
         "dropout_share": Param(0.15, "share of non-users", 0, 1, source="assumption"),
         "suffered_share": Param(0.62, "share of non-users", 0, 1,
                                 source="CREDOC 2012: competence 41 % + money 12 % vs 21 % + 12 %"),
+        "chosen_useless_share": Param(0.636, "share of chosen non-connection", 0, 1,
+                                      source="CREDOC 2012: useless 21 % vs data fear 12 %"),
+        "suffered_competence_share": Param(0.774, "share of suffered non-connection", 0, 1,
+                                           source="CREDOC 2012: competence 41 % vs money 12 %"),
     },
     "network": {
         "helpers_by_type": Param([0.9, 1.6, 1.2, 1.8], "mean helpers", 0, 20, kind="floats",
@@ -209,6 +213,8 @@ def benefit_tree() -> dict:
 SCENARIO = {
     "name": Param("unnamed", kind="str"),
     "description": Param("", kind="str"),
+    "preset": Param("france_2021", kind="str",
+                    doc="calibrated preset the scenario starts from (sim/calibration/presets), or none"),
     "seed": Param(12345, "", 0, 2**63 - 1, kind="int", doc="root of the SeedSequence"),
     "months": Param(36, "months", 1, 600, kind="int"),
     "report_months": Param(12, "months", 1, 600, kind="int",

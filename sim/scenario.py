@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from .calibration import DEFAULT_PRESET, preset_values
 from .defaults import SCENARIO
 from .params import ScenarioError, defaults, merge
 from .policies import Policy, build_policy
@@ -89,7 +90,7 @@ class Scenario:
         return hashlib.sha256(blob).hexdigest()
 
     def resolved(self) -> dict:
-        out = copy.deepcopy(self.data)
+        out = copy.deepcopy(self.data)  # preset values already merged in
         out["policies"] = [p.to_dict() for p in self.policies]
         return out
 
@@ -152,7 +153,14 @@ def from_dict(raw: Any, source: str = "<scenario>") -> Scenario:
     raw = copy.deepcopy(raw)
     policies_raw = raw.pop("policies", []) or []
     try:
-        data = merge(SCENARIO, defaults(SCENARIO), raw)
+        preset = raw.get("preset", DEFAULT_PRESET)
+        if not isinstance(preset, str):
+            raise ScenarioError(f"expected a preset name, got {preset!r}", path="preset")
+        base = defaults(SCENARIO)
+        if preset != "none":
+            base = merge(SCENARIO, base, preset_values(preset), prefix="")
+        data = merge(SCENARIO, base, {k: v for k, v in raw.items() if k != "preset"})
+        data["preset"] = preset
         if data["report_months"] > data["months"]:
             raise ScenarioError(f"must not exceed months ({data['months']})", path="report_months")
         enabled = data["benefits_enabled"]

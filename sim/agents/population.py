@@ -134,12 +134,11 @@ def assign_internet_relation(h: Households, d: dict, rng: np.random.Generator) -
     non_user_rel = np.where(u < d["dropout_share"], InternetRelation.dropout,
                             InternetRelation.disconnected)
     suffered = rng.random(n) < d["suffered_share"]
-    # chosen non-connection: "useless" 21 % vs data fear 12 % (CREDOC 2012)
-    chosen_reason = np.where(rng.random(n) < 21 / 33, NonConnection.useless,
+    # chosen non-connection: "useless" vs data fear; suffered: competence vs money (CREDOC 2012)
+    chosen_reason = np.where(rng.random(n) < d["chosen_useless_share"], NonConnection.useless,
                              NonConnection.data_fear)
-    # suffered non-connection: competence 41 % vs money 12 % (CREDOC 2012)
-    suffered_reason = np.where(rng.random(n) < 41 / 53, NonConnection.competence,
-                               NonConnection.money)
+    suffered_reason = np.where(rng.random(n) < d["suffered_competence_share"],
+                               NonConnection.competence, NonConnection.money)
     reason = np.where(suffered, suffered_reason, chosen_reason)
     non_user_rel = np.where(~suffered & (non_user_rel == InternetRelation.disconnected),
                             InternetRelation.distanced, non_user_rel)
