@@ -1,0 +1,53 @@
+"""Dashboard settings: safe defaults, one place.
+
+Every limit the browser could push against lives here and is enforced on the
+server (the browser's own limits, e.g. ``dcc.Upload(max_size=...)``, are a
+convenience only).  Environment variables override the defaults so that a
+trainer can start ``sim dashboard`` without editing code:
+
+- ``SIM_DASHBOARD_RESULTS``: root folder of sweep results (default ``results/``);
+- ``SIM_DASHBOARD_MAX_HOUSEHOLDS``: households per scenario in one run;
+- ``SIM_DASHBOARD_WORKERS``: processes running replications (default: up to 2).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Settings:
+    workshop_households: int = 20_000  # default workshop size (households)
+    workshop_months: int = 36  # horizon of a workshop run (months)
+    workshop_start: int = 12  # month from which the workshop's levers apply
+    compare_households: int = 20_000  # default size of a comparison
+    compare_replications: int = 3  # default replications of a comparison
+    compare_seed: int = 2016  # root seed shared by compared scenarios (common random numbers)
+    max_households: int = field(default_factory=lambda: _env_int("SIM_DASHBOARD_MAX_HOUSEHOLDS", 200_000))
+    max_replications: int = 20
+    max_scenarios: int = 4
+    # household-months x replications x scenarios in one comparison (~5 min on one core)
+    max_work: int = 600_000_000
+    upload_max_bytes: int = 256_000  # scenario files are a few kB
+    request_max_bytes: int = 2_000_000  # Flask refuses larger request bodies (base64 upload + JSON)
+    max_uploads: int = 16  # uploaded scenarios kept in memory (oldest dropped)
+    cache_size: int = 48  # run results kept in memory (LRU)
+    workers: int = field(default_factory=lambda: _env_int("SIM_DASHBOARD_WORKERS",
+                                                          min(2, os.cpu_count() or 1)))
+    results_root: Path = field(default_factory=lambda: Path(
+        os.environ.get("SIM_DASHBOARD_RESULTS", REPO / "results")))
+    max_sweep_files: int = 5_000  # Parquet parts read from one sweep directory
+    max_sweep_rows: int = 2_000_000
+    poll_ms: int = 250  # progress polling interval (ms)
+    play_ms: int = 700  # one month per tick when the workshop plays

@@ -1,0 +1,417 @@
+"""The one translation table of the dashboard (French first, English second).
+
+Every label, tooltip, legend and axis title shown by the dashboard comes from
+:data:`TABLE` through :func:`t`; numbers are formatted by :func:`num`,
+:func:`pct` and :func:`pts` so that French pages read "21,3 %" and "20 000"
+and English pages "21.3%" and "20,000".  The engine's result labels (English
+snake_case enum names, see :mod:`sim.categories`) are keys here, e.g.
+``cause.non_knowledge`` or ``age_band.a75_plus``.
+
+Texts for trainers are written for social workers: plain French, no jargon.
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGS = ("fr", "en")
+DEFAULT_LANG = "fr"
+
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before "%"
+NBSP = "\u00a0"
+
+TABLE: dict[str, tuple[str, str]] = {
+    # -- shell -------------------------------------------------------------------
+    "app.title": ("Dématérialisation et non-recours aux droits",
+                  "Dematerialisation and benefit non-take-up"),
+    "app.subtitle": ("Simulation multi-agents de ménages fictifs : aucune donnée personnelle",
+                     "Agent-based simulation of synthetic households: no personal data"),
+    "lang.label": ("Langue", "Language"),
+    "tab.compare": ("Comparer des scénarios", "Compare scenarios"),
+    "tab.workshop": ("Atelier", "Workshop"),
+    "tab.sweeps": ("Balayages de paramètres", "Parameter sweeps"),
+    "common.loading": ("Calcul en cours…", "Running…"),
+    "common.reference": ("référence", "reference"),
+    "common.ci": ("IC 95 %", "95% CI"),
+    "common.no_data": ("Pas encore de résultats", "No results yet"),
+    "unit.pts": ("pts", "pp"),
+    "dd.select_all": ("Tout sélectionner", "Select all"),
+    "dd.deselect_all": ("Tout désélectionner", "Deselect all"),
+    "dd.selected_count": ("{num_selected} choisis", "{num_selected} selected"),
+    "dd.search": ("Rechercher", "Search"),
+    "dd.clear_search": ("Effacer la recherche", "Clear search"),
+    "dd.clear_selection": ("Tout effacer", "Clear selection"),
+    "dd.no_options_found": ("Aucun choix trouvé", "No options found"),
+    "unit.eur_month": ("€/mois", "€/month"),
+    "unit.hours_month": ("h/mois", "h/month"),
+    "unit.households": ("ménages", "households"),
+
+    # -- compare tab -------------------------------------------------------------
+    "cmp.settings": ("Réglages de la comparaison", "Comparison settings"),
+    "cmp.scenarios": ("Scénarios à comparer (2 à 4)", "Scenarios to compare (2 to 4)"),
+    "cmp.scenarios_help": ("Le premier scénario de la liste sert de référence : les écarts sont "
+                           "calculés par rapport à lui.",
+                           "The first scenario in the list is the reference: differences are "
+                           "computed against it."),
+    "cmp.upload": ("Déposer ici un fichier de scénario (.yaml), ou cliquer",
+                   "Drop a scenario file (.yaml) here, or click"),
+    "cmp.upload_help": ("Le fichier est vérifié comme par « sim validate » ; il reste sur ce poste.",
+                        "The file is checked as by “sim validate”; it stays on this computer."),
+    "cmp.upload_ok": ("Scénario « {name} » ajouté à la liste.", "Scenario “{name}” added to the list."),
+    "cmp.upload_error": ("Fichier refusé : {msg}", "File rejected: {msg}"),
+    "cmp.upload_too_big": ("Fichier trop gros (maximum {kb} ko).", "File too large (maximum {kb} kB)."),
+    "cmp.upload_unreadable": ("Fichier illisible : ce n'est pas un fichier texte YAML.",
+                              "Unreadable file: this is not a YAML text file."),
+    "cmp.households": ("Ménages simulés par scénario", "Simulated households per scenario"),
+    "cmp.replications": ("Réplications", "Replications"),
+    "cmp.replications_help": ("Chaque réplication tire une nouvelle population ; les intervalles de "
+                              "confiance à 95 % viennent de leur dispersion.",
+                              "Each replication draws a new population; the 95% confidence intervals "
+                              "come from their spread."),
+    "cmp.seed": ("Graine aléatoire", "Random seed"),
+    "cmp.seed_help": ("Tous les scénarios utilisent la même graine : mêmes ménages et mêmes tirages "
+                      "(comparaison appariée).",
+                      "All scenarios share the seed: same households and same random draws "
+                      "(paired comparison)."),
+    "cmp.run": ("Lancer la comparaison", "Run the comparison"),
+    "cmp.cancel": ("Annuler", "Cancel"),
+    "cmp.progress": ("{done} / {total} réplications", "{done} / {total} replications"),
+    "cmp.done": ("Calculé en {s} s", "Computed in {s} s"),
+    "cmp.cached": ("Résultats déjà calculés (cache)", "Results already computed (cache)"),
+    "cmp.cancelled": ("Calcul annulé.", "Run cancelled."),
+    "cmp.failed": ("Le calcul a échoué : {msg}", "The run failed: {msg}"),
+    "cmp.need_two": ("Choisissez au moins deux scénarios.", "Pick at least two scenarios."),
+    "cmp.too_many": ("Au plus {n} scénarios à la fois.", "At most {n} scenarios at a time."),
+    "cmp.too_much_work": ("Calcul trop lourd pour le tableau de bord ({hm} ménages-mois) : réduisez "
+                          "les ménages ou les réplications, ou utilisez « sim compare ».",
+                          "Too heavy for the dashboard ({hm} household-months): reduce households "
+                          "or replications, or use “sim compare”."),
+    "cmp.unknown_scenario": ("Scénario introuvable (rechargez le fichier).",
+                             "Scenario not found (upload the file again)."),
+    "cmp.downloads": ("Télécharger", "Download"),
+    "cmp.download_ts": ("Séries mensuelles (CSV)", "Monthly series (CSV)"),
+    "cmp.download_groups": ("Non-recours par groupe (CSV)", "Non-take-up by group (CSV)"),
+    "cmp.download_summary": ("Résumé par réplication (CSV)", "Summary per replication (CSV)"),
+    "cmp.download_yaml": ("Scénario de référence (YAML)", "Reference scenario (YAML)"),
+    "cmp.meta": ("{n} ménages, {r} réplications, graine {seed}, moyenne des {m} derniers mois",
+                 "{n} households, {r} replications, seed {seed}, mean of the last {m} months"),
+    "card.non_take_up": ("Non-recours", "Non-take-up"),
+    "card.non_take_up_help": ("Part des ménages éligibles qui ne perçoivent pas la prestation.",
+                              "Share of eligible households not receiving the benefit."),
+    "card.unclaimed": ("Droits non versés", "Unclaimed benefits"),
+    "card.unclaimed_help": ("Montant mensuel des prestations dues mais non perçues, pour la "
+                            "population simulée.",
+                            "Monthly amount of benefits due but not received, for the simulated "
+                            "population."),
+    "card.delegated": ("Aide numérique déléguée", "Delegated digital help"),
+    "card.delegated_help": ("Heures par mois passées à faire ou à apprendre les démarches en ligne : "
+                            "services sociaux, associations et proches.",
+                            "Hours per month spent doing or teaching online procedures: social "
+                            "services, associations and relatives."),
+    "card.concentration": ("Indice de concentration", "Concentration index"),
+    "card.concentration_help": ("Négatif : le non-recours se concentre chez les ménages les plus "
+                                "modestes ; 0 : réparti également.",
+                                "Negative: non-take-up is concentrated among the poorest households; "
+                                "0: evenly spread."),
+    "card.diff": ("écart", "difference"),
+    "fig.ntu_time": ("Taux de non-recours, mois par mois", "Non-take-up rate, month by month"),
+    "fig.ntu_time_note": ("Bande : intervalle de confiance à 95 % sur les réplications.",
+                          "Band: 95% confidence interval over replications."),
+    "fig.report_window": ("période résumée", "summary window"),
+    "fig.causes": ("Pourquoi ? Les causes du non-recours (typologie de l'Odenore)",
+                   "Why? Causes of non-take-up (Odenore typology)"),
+    "fig.groups": ("Non-recours par groupe de ménages", "Non-take-up by household group"),
+    "fig.workload": ("Travail délégué : heures d'aide numérique par mois",
+                     "Delegated work: digital-help hours per month"),
+    "fig.sankey": ("Parcours des ménages éligibles au dernier mois",
+                   "Routes of eligible households in the last month"),
+    "fig.concentration": ("Courbe de concentration du non-recours selon le revenu",
+                          "Concentration curve of non-take-up by income"),
+    "fig.concentration_note": ("Par quintile de revenu : plus la courbe est au-dessus de la diagonale, "
+                               "plus le non-recours touche les plus modestes.",
+                               "By income quintile: the further above the diagonal, the more "
+                               "non-take-up hits the poorest."),
+    "axis.month": ("Mois", "Month"),
+    "axis.rate": ("Taux de non-recours", "Non-take-up rate"),
+    "axis.share_eligible": ("Part des ménages éligibles", "Share of eligible households"),
+    "axis.hours": ("Heures par mois", "Hours per month"),
+    "axis.cum_eligible": ("Part cumulée des ménages éligibles, des plus modestes aux plus aisés",
+                          "Cumulative share of eligible households, poorest to richest"),
+    "axis.cum_ntu": ("Part cumulée du non-recours", "Cumulative share of non-take-up"),
+    "axis.equality": ("Répartition égale", "Even spread"),
+    "sankey.scenario": ("Scénario affiché", "Scenario shown"),
+    "sankey.benefit": ("Prestation", "Benefit"),
+    "sankey.eligible": ("Ménages éligibles", "Eligible households"),
+    "sankey.online": ("En ligne", "Online"),
+    "sankey.counter": ("Guichet", "Counter"),
+    "sankey.phone": ("Téléphone", "Phone"),
+    "sankey.no_attempt": ("Aucune démarche", "No attempt"),
+    "sankey.hover": ("{n} ménages", "{n} households"),
+    "help.alone": ("Seul", "Alone"),
+    "help.counter_staff": ("Agent du guichet", "Counter staff"),
+    "help.relatives": ("Aidé par un proche", "Helped by a relative"),
+    "help.social_services": ("Aidé par les services sociaux", "Helped by social services"),
+    "help.association": ("Aidé par une association", "Helped by an association"),
+    "outcome.receiving": ("Perçoit la prestation", "Receives the benefit"),
+    "outcome.waiting": ("Dossier en attente", "Claim pending"),
+    "outcome.rejected": ("Rejeté ou suspendu", "Rejected or suspended"),
+    "outcome.gave_up": ("A renoncé après échec", "Gave up after failing"),
+    "outcome.not_claimed": ("N'a rien demandé", "Did not claim"),
+    "benefit.all": ("Toutes les prestations", "All benefits"),
+    "benefit.prime_activite": ("Prime d'activité", "In-work benefit (prime d'activité)"),
+    "benefit.rsa": ("RSA", "Minimum income (RSA)"),
+    "benefit.aspa": ("Minimum vieillesse (ASPA)", "Old-age minimum (ASPA)"),
+    "scenario.baseline_2013": ("2013 : tous les guichets ouverts", "2013: every counter open"),
+    "scenario.online_only_2016": ("2016 : prime d'activité 100 % en ligne",
+                                  "2016: prime d'activité online only"),
+
+    # -- categories of the engine ----------------------------------------------------
+    "group.age_band": ("Âge", "Age"),
+    "group.income_quintile": ("Revenu", "Income"),
+    "group.diploma": ("Diplôme", "Diploma"),
+    "group.territory": ("Territoire", "Territory"),
+    "group.equipment": ("Équipement", "Equipment"),
+    "group.isolation": ("Entourage", "Support network"),
+    "age_band.a18_29": ("18-29 ans", "18-29"),
+    "age_band.a30_44": ("30-44 ans", "30-44"),
+    "age_band.a45_59": ("45-59 ans", "45-59"),
+    "age_band.a60_74": ("60-74 ans", "60-74"),
+    "age_band.a75_plus": ("75 ans et +", "75+"),
+    "income_quintile.q1": ("Q1 modestes", "Q1 poorest"),
+    "income_quintile.q2": ("Q2", "Q2"),
+    "income_quintile.q3": ("Q3", "Q3"),
+    "income_quintile.q4": ("Q4", "Q4"),
+    "income_quintile.q5": ("Q5 aisés", "Q5 richest"),
+    "diploma.none": ("Sans diplôme", "No diploma"),
+    "diploma.secondary": ("Secondaire", "Secondary"),
+    "diploma.higher": ("Supérieur", "Higher"),
+    "territory.large_city": ("Grande ville", "Large city"),
+    "territory.small_town": ("Petite ville", "Small town"),
+    "territory.rural": ("Rural", "Rural"),
+    "equipment.none": ("Aucun", "None"),
+    "equipment.smartphone": ("Smartphone", "Smartphone"),
+    "equipment.computer": ("Ordinateur", "Computer"),
+    "isolation.isolated": ("Isolé", "Isolated"),
+    "isolation.supported": ("Entouré", "Has helpers"),
+    "cause.non_knowledge": ("Ne connaît pas son droit", "Does not know the right"),
+    "cause.non_proposition": ("Droit non proposé", "Right not offered"),
+    "cause.non_demand": ("Ne demande pas", "Does not claim"),
+    "cause.non_reception": ("Demande sans versement", "Claimed, not paid"),
+    "service.social_services": ("Services sociaux", "Social services"),
+    "service.associations": ("Associations et France Services", "Associations and France Services"),
+    "service.relatives": ("Proches", "Relatives"),
+    "state.not_eligible": ("Pas de droit ce mois-ci", "Not eligible this month"),
+    "state.unaware": ("Ne connaît pas son droit", "Does not know the right"),
+    "state.not_claimed": ("Connaît son droit, ne demande pas", "Knows the right, does not claim"),
+    "state.queued": ("Attend un rendez-vous d'aide", "Waiting for a help appointment"),
+    "state.processing": ("Dossier en cours", "Claim being processed"),
+    "state.receiving": ("Perçoit la prestation", "Receives the benefit"),
+    "state.suspended": ("Versement suspendu", "Payment suspended"),
+    "state.rejected": ("Dossier rejeté", "Claim rejected"),
+    "state.gave_up": ("A renoncé", "Gave up"),
+    "channel.none": ("aucune démarche", "no attempt yet"),
+    "channel.online_alone": ("en ligne, seul", "online, alone"),
+    "channel.online_relative": ("en ligne avec un proche", "online with a relative"),
+    "channel.counter": ("au guichet", "at the counter"),
+    "channel.phone": ("par téléphone", "by phone"),
+    "channel.social_services": ("avec un travailleur social", "with a social worker"),
+    "channel.association": ("avec une association", "with an association"),
+
+    # -- workshop tab ------------------------------------------------------------
+    "ws.preset": ("Situation de départ", "Starting point"),
+    "ws.reference": ("Comparer avec", "Compare with"),
+    "ws.levers": ("Les leviers", "The levers"),
+    "ws.start_note": ("Les leviers s'appliquent à partir du mois {m} ; avant, c'est la situation "
+                      "de 2013.",
+                      "Levers apply from month {m}; before that, it is the 2013 situation."),
+    "ws.play": ("▶ Lecture", "▶ Play"),
+    "ws.pause": ("⏸ Pause", "⏸ Pause"),
+    "ws.month": ("Mois", "Month"),
+    "ws.save": ("Enregistrer ces réglages", "Save these settings"),
+    "ws.save_help": ("Télécharge un fichier de scénario qu'un analyste peut relancer avec "
+                     "« sim run ».",
+                     "Downloads a scenario file an analyst can rerun with “sim run”."),
+    "ws.yours": ("Vos réglages", "Your settings"),
+    "ws.kpi_ntu": ("Non-recours", "Non-take-up"),
+    "ws.kpi_unclaimed": ("Droits non versés", "Unclaimed benefits"),
+    "ws.kpi_hours": ("Heures d'aide au numérique", "Digital-help hours"),
+    "ws.kpi_hours_help": ("Heures par mois des travailleurs sociaux et des associations pour faire "
+                          "ou apprendre les démarches en ligne.",
+                          "Hours per month of social workers and associations doing or teaching "
+                          "online procedures."),
+    "ws.kpi_month": ("au mois {m}, pour {n} ménages", "in month {m}, for {n} households"),
+    "ws.kpi_vs": ("{ref} : {value}", "{ref}: {value}"),
+    "ws.personas": ("Des parcours de ménages, mois par mois", "Household journeys, month by month"),
+    "ws.personas_note": ("Mêmes ménages dans les deux situations : seule la politique change.",
+                         "The same households in both situations: only the policy changes."),
+    "ws.persona_line": ("{ref} : {ref_state} · {yours} : {your_state}",
+                        "{ref}: {ref_state} · {yours}: {your_state}"),
+    "ws.last_attempt": ("dernière démarche {channel}", "last attempt {channel}"),
+    "ws.scenario_name": ("atelier", "workshop"),
+    "ws.scenario_description": ("Réglages enregistrés depuis l'atelier du tableau de bord.",
+                                "Settings saved from the dashboard workshop."),
+    "preset.p2013": ("2013 : avant le tout-numérique", "2013: before digital by default"),
+    "preset.p2016": ("2016 : prime d'activité 100 % en ligne", "2016: prime d'activité online only"),
+    "preset.closure": ("Fermeture des guichets", "Counters closing"),
+    "preset.france_services": ("France Services : plus de médiation",
+                               "France Services: more mediation"),
+    "preset.automatic": ("Solidarité à la source", "Automatic payment"),
+    "preset_short.p2013": ("2013", "2013"),
+    "preset_short.p2016": ("2016", "2016"),
+    "preset_short.closure": ("Guichets fermés", "Counters closed"),
+    "preset_short.france_services": ("France Services", "France Services"),
+    "preset_short.automatic": ("Versement auto.", "Automatic payment"),
+    "lever.closure": ("Guichets fermés", "Counters closed"),
+    "lever.closure_help": ("Part des guichets de la CAF fermés, ceux des villages d'abord.",
+                           "Share of agency counters closed, village counters first."),
+    "lever.online_only": ("Prime d'activité 100 % en ligne", "Prime d'activité online only"),
+    "lever.email": ("Adresse e-mail obligatoire", "E-mail address required"),
+    "lever.alternative": ("Accueil sans rendez-vous gardé pour les plus fragiles",
+                          "Walk-in route kept for the most vulnerable"),
+    "lever.automatic": ("Versement automatique, sans demande", "Automatic payment, no claim needed"),
+    "lever.mediation": ("Heures de médiation numérique", "Digital mediation hours"),
+    "lever.mediation_help": ("Heures par mois des associations et de France Services, pour "
+                             "10 000 ménages.",
+                             "Hours per month of associations and France Services, per 10,000 "
+                             "households."),
+    "lever.mode": ("Les médiateurs…", "Mediators…"),
+    "mode.keep": ("font surtout à la place", "mostly do it for people"),
+    "mode.do_for": ("font toujours à la place", "always do it for people"),
+    "mode.teach": ("apprennent à faire", "teach people to do it"),
+    "persona.jeanne": ("Jeanne", "Jeanne"),
+    "persona.karim": ("Karim", "Karim"),
+    "persona.sandra": ("Sandra", "Sandra"),
+    "persona.michel": ("Michel", "Michel"),
+    "persona.nadia": ("Nadia", "Nadia"),
+    "persona.age": ("{age} ans", "aged {age}"),
+    "persona.type.alone": ("vit seul", "lives alone"),
+    "persona.type.alone.f": ("vit seule", "lives alone"),
+    "persona.type.couple": ("en couple", "in a couple"),
+    "persona.type.single_parent": ("père seul", "single father"),
+    "persona.type.single_parent.f": ("mère seule", "single mother"),
+    "persona.type.couple_children": ("en couple avec enfants", "couple with children"),
+    "persona.territory.large_city": ("grande ville", "in a city"),
+    "persona.territory.small_town": ("petite ville", "in a small town"),
+    "persona.territory.rural": ("village", "in a village"),
+    "persona.equipment.none": ("ni ordinateur ni smartphone", "no computer, no smartphone"),
+    "persona.equipment.smartphone": ("smartphone seulement", "smartphone only"),
+    "persona.equipment.computer": ("ordinateur", "has a computer"),
+    "persona.diploma.none": ("sans diplôme", "no diploma"),
+    "persona.diploma.secondary": ("diplôme du secondaire", "secondary education"),
+    "persona.diploma.higher": ("diplômé du supérieur", "university degree"),
+    "persona.diploma.higher.f": ("diplômée du supérieur", "university degree"),
+    "persona.helpers.none": ("personne pour l'aider", "nobody to help"),
+    "persona.helpers.some": ("des proches pour l'aider", "relatives who can help"),
+
+    # -- sweeps tab ----------------------------------------------------------------
+    "sw.dir": ("Dossier de résultats", "Results folder"),
+    "sw.dir_help": ("Dossiers trouvés sous {root} (seuls ceux-là peuvent être ouverts).",
+                    "Folders found under {root} (only these can be opened)."),
+    "sw.refresh": ("Actualiser la liste", "Refresh the list"),
+    "sw.none": ("Aucun résultat de balayage sous {root}. Lancez par exemple "
+                "« sim sweep FICHIER.yaml --out {root}/NOM ».",
+                "No sweep results under {root}. Run for instance "
+                "“sim sweep FILE.yaml --out {root}/NAME”."),
+    "sw.pick": ("Choisissez un dossier de résultats.", "Pick a results folder."),
+    "sw.metric": ("Indicateur", "Metric"),
+    "sw.x": ("Paramètre en abscisse", "Parameter on the x axis"),
+    "sw.y": ("Paramètre en ordonnée", "Parameter on the y axis"),
+    "sw.heatmap": ("Moyenne sur les réplications", "Mean over replications"),
+    "sw.runs": ("exécutions", "runs"),
+    "sw.loaded": ("{rows} exécutions, {points} points, {params} paramètres",
+                  "{rows} runs, {points} points, {params} parameters"),
+    "sw.error": ("Impossible de lire ce dossier : {msg}", "Cannot read this folder: {msg}"),
+    "sw.no_params": ("Aucun paramètre balayé reconnu dans ces résultats.",
+                     "No swept parameter found in these results."),
+    "sw.sensitivity": ("Indices de sensibilité (barres : IC 95 %)",
+                       "Sensitivity indices (bars: 95% CI)"),
+    "sw.no_sensitivity": ("Pas d'indices de sensibilité pour cet indicateur (lancez "
+                          "« sim sweep … --analyse »).",
+                          "No sensitivity indices for this metric (run “sim sweep … --analyse”)."),
+    "sw.S1": ("Sobol, premier ordre (S1)", "Sobol, first order (S1)"),
+    "sw.ST": ("Sobol, total (ST)", "Sobol, total (ST)"),
+    "sw.mu_star": ("Morris, effet moyen absolu (μ*)", "Morris, mean absolute effect (μ*)"),
+    "sw.sigma": ("Morris, dispersion (σ)", "Morris, spread (σ)"),
+    "sw.index": ("Indice", "Index"),
+    "sw.parameter": ("Paramètre", "Parameter"),
+    "metric.non_take_up_rate": ("Taux de non-recours", "Non-take-up rate"),
+    "metric.persistent_non_take_up_rate": ("Non-recours persistant", "Persistent non-take-up"),
+    "metric.unclaimed_euros_per_month": ("Droits non versés (€/mois)", "Unclaimed benefits (€/month)"),
+    "metric.concentration_index": ("Indice de concentration", "Concentration index"),
+    "metric.autonomy_share": ("Démarches faites seul", "Filings done alone"),
+    "metric.social_services_digital_share": ("Part numérique du temps des travailleurs sociaux",
+                                             "Digital share of social workers' time"),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fields) -> str:
+    """The text of ``key`` in ``lang``, with ``{fields}`` filled in.
+
+    An unknown key is a programming error and raises ``KeyError`` (tests catch it).
+    """
+    text = TABLE[key][0 if lang != "en" else 1]
+    return text.format(**fields) if fields else text
+
+
+def dropdown_labels(lang: str) -> dict:
+    """Texts inside ``dcc.Dropdown`` (Dash 4 ``labels`` prop), from this table."""
+    keys = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
+            "no_options_found")
+    return {k: t(f"dd.{k}", lang) for k in keys}
+
+
+def has(key: str) -> bool:
+    return key in TABLE
+
+
+def label(prefix: str, name: str, lang: str) -> str:
+    """Translated label of an engine category (``prefix.name``), or the raw name."""
+    key = f"{prefix}.{name}"
+    return t(key, lang) if key in TABLE else name
+
+
+# -- numbers ----------------------------------------------------------------------
+
+def _bad(x) -> bool:
+    return x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x)))
+
+
+def num(x, lang: str = DEFAULT_LANG, digits: int = 0, sign: bool = False) -> str:
+    """A number with the language's separators: ``20 000,5`` / ``20,000.5``."""
+    if _bad(x):
+        return "–"
+    text = f"{x:{'+' if sign else ''},.{digits}f}"
+    if lang != "en":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", NNBSP)
+    return text.replace("-", "−")
+
+
+def pct(x, lang: str = DEFAULT_LANG, digits: int = 1, sign: bool = False) -> str:
+    """A fraction 0-1 as a percentage: ``21,3 %`` / ``21.3%``."""
+    if _bad(x):
+        return "–"
+    body = num(100 * x, lang, digits, sign)
+    return f"{body}{NNBSP}%" if lang != "en" else f"{body}%"
+
+
+def pts(x, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """A difference of fractions in percentage points: ``+2,9 pts`` / ``+2.9 pp``."""
+    if _bad(x):
+        return "–"
+    return f"{num(100 * x, lang, digits, sign=True)}{NBSP}{t('unit.pts', lang)}"
+
+
+def euros(x, lang: str = DEFAULT_LANG, sign: bool = False) -> str:
+    if _bad(x):
+        return "–"
+    return f"{num(x, lang, 0, sign)}{NBSP}€"
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's ``layout.separators``: decimal mark then thousands separator."""
+    return ".," if lang == "en" else ", "
+
+
+def french_strings() -> list[str]:
+    """French texts of the table that differ from their English text (for the language test)."""
+    return [fr for fr, en in TABLE.values() if fr != en]

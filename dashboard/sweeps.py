@@ -1,0 +1,217 @@
+"""Reading sweep results (``sim sweep --out DIR``) for the Sweeps tab, defensively.
+
+Only folders found *under the configured results root* can be opened: the
+server lists them (:func:`list_sweeps`), the browser picks one by its name
+relative to the root, and :func:`open_sweep` checks that name against a
+fresh listing and that the resolved path stays inside the root (no ``..``,
+no symlink escape).  A path typed into the browser is never opened.
+
+A sweep folder holds Parquet parts (one row per run: one column per swept
+dotted parameter path, ``point``, ``replication`` and metric columns), and
+optionally ``manifest.json`` (which may name the parameters) and
+``sensitivity.json`` (Sobol or Morris indices, SALib-like).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sim.defaults import SCENARIO
+
+ID_COLUMNS = ("point", "replication", "seed", "run", "index")
+# top-level sections of a scenario: a column starting with one of these is a parameter path
+PARAM_ROOTS = tuple(SCENARIO) + ("policies",)
+MAX_JSON_BYTES = 5_000_000
+
+
+class SweepError(ValueError):
+    """A sweep folder that cannot be shown; the message is one line for the page."""
+
+
+@dataclass
+class Sweep:
+    name: str
+    data: pd.DataFrame
+    params: list[str]
+    metrics: list[str]
+    sensitivity: dict = field(default_factory=dict)  # metric -> {index: {param: (value, conf)}}
+
+    @property
+    def points(self) -> int:
+        return int(self.data["point"].nunique()) if "point" in self.data else len(self.data)
+
+
+def _parquet_files(d: Path, limit: int) -> list[Path]:
+    files = []
+    for f in sorted(d.rglob("*.parquet")):
+        if any(part.startswith((".", "_")) for part in f.relative_to(d).parts):
+            continue  # temporary or hidden parts being written
+        files.append(f)
+        if len(files) > limit:
+            break
+    return files
+
+
+def list_sweeps(root: Path, max_depth: int = 2) -> list[str]:
+    """Folders under ``root`` (relative POSIX names) that hold Parquet results."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    out = []
+    frontier = [root]
+    for _ in range(max_depth):
+        nxt = []
+        for d in frontier:
+            try:
+                children = sorted(p for p in d.iterdir() if p.is_dir() and not p.name.startswith("."))
+            except OSError:
+                continue
+            for c in children:
+                if not _inside(c, root):
+                    continue
+                if (c / "manifest.json").is_file() or any(c.glob("*.parquet")) or any(c.glob("*/*.parquet")):
+                    out.append(c.relative_to(root).as_posix())
+                nxt.append(c)
+        frontier = nxt
+    return out
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(Path(root).resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def open_sweep(root: Path, name: str, max_files: int = 5_000, max_rows: int = 2_000_000) -> Sweep:
+    """Load the sweep folder ``name`` (as listed by :func:`list_sweeps`)."""
+    root = Path(root)
+    if name not in list_sweeps(root):
+        raise SweepError("not a results folder under the configured root")
+    d = root / name
+    if not _inside(d, root):
+        raise SweepError("outside the configured root")
+    files = _parquet_files(d, max_files)
+    if not files:
+        raise SweepError("no Parquet result files")
+    if len(files) > max_files:
+        raise SweepError(f"more than {max_files} Parquet files")
+    try:
+        frames = [pd.read_parquet(f) for f in files]
+    except Exception as err:  # pyarrow raises many kinds; one line for the page
+        raise SweepError(f"unreadable Parquet file ({type(err).__name__})") from None
+    data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if len(data) > max_rows:
+        raise SweepError(f"more than {max_rows:,} rows")
+    manifest = _read_json(d / "manifest.json")
+    params = _param_columns(data, manifest)
+    numeric = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c])
+               and not pd.api.types.is_bool_dtype(data[c])]
+    metrics = [c for c in numeric if c not in params and c not in ID_COLUMNS]
+    sens = _sensitivity(_read_json(d / "sensitivity.json"))
+    return Sweep(name=name, data=data, params=params, metrics=metrics, sensitivity=sens)
+
+
+def _read_json(path: Path):
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_JSON_BYTES:
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _param_columns(data: pd.DataFrame, manifest) -> list[str]:
+    named: list[str] = []
+    if isinstance(manifest, dict):
+        for key in ("parameters", "params", "factors", "vary"):
+            for node in (manifest.get(key), (manifest.get("sweep") or {}).get(key)
+                         if isinstance(manifest.get("sweep"), dict) else None):
+                if isinstance(node, dict):
+                    named += [str(k) for k in node]
+                elif isinstance(node, list):
+                    named += [str(p.get("path") or p.get("name")) if isinstance(p, dict) else str(p)
+                              for p in node]
+    cols = [c for c in named if c in data.columns]
+    if not cols:
+        cols = [c for c in data.columns
+                if isinstance(c, str) and c.split(".")[0] in PARAM_ROOTS and "." in c
+                and c not in ID_COLUMNS]
+    return list(dict.fromkeys(cols))
+
+
+# -- sensitivity indices --------------------------------------------------------------
+
+INDEX_CONF = {"S1": "S1_conf", "ST": "ST_conf", "mu_star": "mu_star_conf", "sigma": None}
+
+
+def _sensitivity(raw) -> dict:
+    """Normalise SALib-like output to ``{metric: {index: {param: (value, conf)}}}``.
+
+    Accepted shapes: ``{metric: {"names": [...], "S1": [...], "S1_conf": [...], ...}}``,
+    the same nested under ``"metrics"`` or ``"indices"``, or ``{metric: {index:
+    {param: value}}}`` with ``{index}_conf`` alike.  Anything else is ignored.
+    """
+    out: dict = {}
+    if not isinstance(raw, dict):
+        return out
+    for key in ("metrics", "indices", "results"):
+        if isinstance(raw.get(key), dict):
+            raw = raw[key]
+            break
+    for metric, node in raw.items():
+        if not isinstance(node, dict):
+            continue
+        node = node.get("indices", node) if isinstance(node.get("indices"), dict) else node
+        names = node.get("names") or node.get("parameters") or node.get("params")
+        entry = {}
+        for idx, conf_key in INDEX_CONF.items():
+            vals = node.get(idx)
+            confs = node.get(conf_key) if conf_key else None
+            if isinstance(vals, list) and isinstance(names, list) and len(vals) == len(names):
+                confs = confs if isinstance(confs, list) and len(confs) == len(vals) else [None] * len(vals)
+                entry[idx] = {str(n): (_num(v), _num(c)) for n, v, c in zip(names, vals, confs)}
+            elif isinstance(vals, dict):
+                confs = confs if isinstance(confs, dict) else {}
+                entry[idx] = {str(n): (_num(v), _num(confs.get(n))) for n, v in vals.items()}
+        entry = {k: v for k, v in entry.items() if any(x[0] is not None for x in v.values())}
+        if entry:
+            out[str(metric)] = entry
+    return out
+
+
+def _num(x):
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) or math.isinf(x) else x
+
+
+# -- aggregation for the heatmap --------------------------------------------------------
+
+MAX_LEVELS = 12
+
+
+def levels(series: pd.Series) -> pd.Series:
+    """Values as plotted: themselves when few, else the midpoint of ~10 quantile bins."""
+    if series.nunique() <= MAX_LEVELS or not pd.api.types.is_numeric_dtype(series):
+        return series
+    bins = pd.qcut(series, q=10, duplicates="drop")
+    return bins.map(lambda iv: iv.mid).astype(float)
+
+
+def grid(sweep: Sweep, metric: str, x: str, y: str | None) -> pd.DataFrame:
+    """Mean and count of ``metric`` by (x, y) levels (or by x alone)."""
+    df = pd.DataFrame({"x": levels(sweep.data[x]), "v": sweep.data[metric]})
+    keys = ["x"]
+    if y and y != x:
+        df["y"] = levels(sweep.data[y])
+        keys.append("y")
+    return df.groupby(keys, observed=True)["v"].agg(["mean", "count", "std"]).reset_index()

@@ -1,0 +1,345 @@
+"""Compare tab (policy analysts): two to four scenarios, paired, with uncertainty.
+
+The run button submits a background job (:mod:`dashboard.runs`); an interval
+polls its progress; the figures are drawn from the cache once it is done.
+On first load the two bundled scenarios are compared at the default size.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+import sim
+from sim.output import group_rows, replication_rows, timeseries_rows
+
+from . import figures_compare as fc
+from . import i18n
+from .components import field_label, graph_card, help_icon, stamp
+from .i18n import t
+from .scenarios import UploadError, bundled_names, colours_for, display_name, resolve
+from .theme import empty_figure
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SCENARIOS = ["bundled:baseline_2013", "bundled:online_only_2016"]
+CARD_KINDS = {card: kind for card, _, kind in fc.CARD_METRICS}
+
+
+def _options(uploads: list[dict], lang: str) -> list[dict]:
+    opts = [{"label": display_name(f"bundled:{n}", None, lang), "value": f"bundled:{n}"}
+            for n in bundled_names()]
+    opts += [{"label": u["name"], "value": u["key"]} for u in uploads or []]
+    return opts
+
+
+def layout(lang: str, state) -> dbc.Row:
+    s = state.settings
+    number = dict(type="number", persistence=True, persistence_type="session", debounce=True, size="sm")
+    controls = dbc.Card(dbc.CardBody([
+        html.H2(t("cmp.settings", lang), className="panel-title"),
+        field_label(t("cmp.scenarios", lang), "cmp-scenarios-help", t("cmp.scenarios_help", lang)),
+        dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="cmp-scenarios", multi=True, value=DEFAULT_SCENARIOS, options=_options([], lang),
+                     clearable=False, persistence=True, persistence_type="session",
+                     placeholder=t("cmp.scenarios", lang)),
+        dcc.Upload(id="cmp-upload", className="upload-box", multiple=False, accept=".yaml,.yml",
+                   max_size=s.request_max_bytes // 2,
+                   children=html.Div([html.Div(t("cmp.upload", lang)),
+                                      html.Small(t("cmp.upload_help", lang), className="text-muted")])),
+        html.Div(id="cmp-upload-msg"),
+        dbc.Row([
+            dbc.Col([field_label(t("cmp.households", lang), html_for="cmp-households"),
+                     dbc.Input(id="cmp-households", value=s.compare_households, min=500,
+                               max=s.max_households, step=500, **number)], width=12),
+            dbc.Col([field_label(t("cmp.replications", lang), "cmp-reps-help",
+                                 t("cmp.replications_help", lang), html_for="cmp-replications"),
+                     dbc.Input(id="cmp-replications", value=s.compare_replications, min=1,
+                               max=s.max_replications, step=1, **number)], width=6),
+            dbc.Col([field_label(t("cmp.seed", lang), "cmp-seed-help", t("cmp.seed_help", lang),
+                                 html_for="cmp-seed"),
+                     dbc.Input(id="cmp-seed", value=s.compare_seed, min=0, step=1, **number)], width=6),
+        ], className="g-2 mt-1"),
+        html.Div([
+            dbc.Button(t("cmp.run", lang), id="cmp-run", color="primary", className="me-2"),
+            dbc.Button(t("cmp.cancel", lang), id="cmp-cancel", color="secondary", outline=True),
+        ], className="mt-3"),
+        dbc.Progress(id="cmp-progress", value=0, className="mt-3", style={"height": "1.2rem"}),
+        html.Div(id="cmp-status", className="status-line"),
+        html.Hr(),
+        html.H2(t("cmp.downloads", lang), className="panel-title"),
+        html.Div([
+            dbc.Button(t("cmp.download_ts", lang), id="cmp-dl-ts", size="sm", outline=True, color="primary"),
+            dbc.Button(t("cmp.download_groups", lang), id="cmp-dl-groups", size="sm", outline=True,
+                       color="primary"),
+            dbc.Button(t("cmp.download_summary", lang), id="cmp-dl-summary", size="sm", outline=True,
+                       color="primary"),
+        ], className="download-buttons"),
+        html.Div([
+            dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="cmp-yaml-which", clearable=False, className="yaml-which"),
+            dbc.Button("YAML", id="cmp-dl-yaml", size="sm", outline=True, color="primary"),
+        ], className="yaml-row"),
+    ]), className="panel")
+
+    sankey_controls = dbc.Row([
+        dbc.Col([field_label(t("sankey.scenario", lang)),
+                 dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="cmp-sankey-scenario", clearable=False)], md=4),
+        dbc.Col([field_label(t("sankey.benefit", lang)),
+                 dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="cmp-sankey-benefit", clearable=False, value="all",
+                              persistence=True, persistence_type="session",
+                              options=[{"label": t("benefit.all", lang), "value": "all"}])], md=4),
+    ], className="g-2 mb-2")
+
+    results = html.Div([
+        html.Div(id="cmp-meta", className="meta-line"),
+        dbc.Row(id="cmp-cards", className="g-3 mb-1"),
+        dbc.Row([
+            dbc.Col(graph_card(t("fig.ntu_time", lang), "cmp-fig-ts", fc.HEIGHTS["ts"], t("fig.ntu_time_note", lang)), lg=7),
+            dbc.Col(graph_card(t("fig.causes", lang), "cmp-fig-causes", fc.HEIGHTS["causes"]), lg=5),
+        ], className="g-3 mt-0"),
+        dbc.Row(dbc.Col(graph_card(t("fig.groups", lang), "cmp-fig-groups", fc.HEIGHTS["groups"])),
+                className="g-3 mt-0"),
+        dbc.Row([
+            dbc.Col(graph_card(t("fig.workload", lang), "cmp-fig-workload", fc.HEIGHTS["workload"]), lg=7),
+            dbc.Col(graph_card(t("fig.concentration", lang), "cmp-fig-concentration",
+                               fc.HEIGHTS["concentration"], t("fig.concentration_note", lang)), lg=5),
+        ], className="g-3 mt-0"),
+        dbc.Row(dbc.Col(graph_card(t("fig.sankey", lang), "cmp-fig-sankey", fc.HEIGHTS["sankey"],
+                                   extra=sankey_controls)), className="g-3 mt-0"),
+        stamp("cmp-stamp"),
+    ])
+    return dbc.Row([dbc.Col(controls, xl=3, lg=4), dbc.Col(results, xl=9, lg=8)], className="g-3 tab-body")
+
+
+# -- callbacks -------------------------------------------------------------------------------
+
+def _int(value, lo: int, hi: int, default: int) -> int:
+    try:
+        v = int(value)
+    except (TypeError, ValueError):
+        return default
+    return min(max(v, lo), hi)
+
+
+def _alert(text: str, colour: str = "danger"):
+    return dbc.Alert(text, color=colour, className="mt-2 mb-0 py-2")
+
+
+def _card(card: str, rows: list[dict], entries: list[fc.Entry], lang: str) -> dbc.Col:
+    kind = CARD_KINDS[card]
+    items = []
+    for i, (row, e) in enumerate(zip(rows, entries)):
+        value = fc.format_value(kind, row["mean"], lang)
+        ci = fc.format_ci(kind, row["ci95"], lang)
+        line = [html.Span(className="swatch", style={"background": e.colour}),
+                html.Span(e.label, className="card-scenario"),
+                html.Div([html.Span(value, className="card-value"),
+                          html.Span(f" {ci}", className="card-ci") if ci else None], className="card-number")]
+        if i == 0:
+            line.append(html.Div(t("common.reference", lang), className="card-diff text-muted"))
+        elif row["diff"] is not None:
+            diff = fc.format_value(kind, row["diff"], lang, diff=True)
+            dci = fc.format_ci(kind, row["diff_ci95"], lang, diff=True)
+            line.append(html.Div(f"{t('card.diff', lang)} {diff} {dci}", className="card-diff"))
+        items.append(html.Div(line, className="card-row"))
+    title = [html.Span(t(f"card.{card}", lang), className="card-metric")]
+    title += help_icon(f"cmp-card-help-{card}", t(f"card.{card}_help", lang))
+    return dbc.Col(dbc.Card(dbc.CardBody([html.Div(title, className="card-head"), *items]),
+                            className="metric-card h-100"), md=6, xxl=3)
+
+
+def _entries(result: dict, state, lang: str) -> list[fc.Entry] | None:
+    if not result or not result.get("keys"):
+        return None
+    colours = colours_for(result["scenarios"])
+    entries = []
+    for key, ck in zip(result["scenarios"], result["keys"]):
+        hit = state.runner.get(tuple(ck))
+        if hit is None:
+            return None
+        res = hit[0]
+        sc = state.uploads.get(key) if key.startswith("upload:") else None
+        entries.append(fc.Entry(key, display_name(key, sc or res.scenario, lang), colours[key], res))
+    return entries
+
+
+def _csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    pd.DataFrame(rows).to_csv(buf, index=False)
+    return buf.getvalue()
+
+
+def register(app, state) -> None:
+    s = state.settings
+
+    @app.callback(Output("cmp-scenarios", "options"), Input("cmp-uploads", "data"), State("lang", "value"))
+    def scenario_options(uploads, lang):
+        return _options(uploads, lang)
+
+    @app.callback(Output("cmp-uploads", "data"), Output("cmp-upload-msg", "children"),
+                  Output("cmp-scenarios", "value", allow_duplicate=True),
+                  Input("cmp-upload", "contents"), State("cmp-upload", "filename"),
+                  State("cmp-uploads", "data"), State("cmp-scenarios", "value"), State("lang", "value"),
+                  prevent_initial_call=True)
+    def upload(contents, filename, uploads, selected, lang):
+        if not contents:
+            raise PreventUpdate
+        try:
+            sc = state.uploads.add(contents, filename)
+        except UploadError as err:
+            msg = (t("cmp.upload_too_big", lang, kb=s.upload_max_bytes // 1000) if err.kind == "too_big"
+                   else t("cmp.upload_unreadable", lang))
+            return no_update, _alert(msg), no_update
+        except sim.ScenarioError as err:  # the strict validator's one line, never a traceback
+            return no_update, _alert(t("cmp.upload_error", lang, msg=str(err))), no_update
+        key = state.uploads.key_of(sc)
+        uploads = [u for u in (uploads or []) if u["key"] != key] + [{"key": key, "name": sc.name}]
+        uploads = uploads[-s.max_uploads:]
+        selected = list(selected or [])
+        if key not in selected and len(selected) < s.max_scenarios:
+            selected.append(key)
+        return uploads, _alert(t("cmp.upload_ok", lang, name=sc.name), "success"), selected
+
+    @app.callback(Output("cmp-job", "data"), Output("cmp-poll", "disabled"),
+                  Output("cmp-status", "children"), Output("cmp-progress", "value"),
+                  Output("cmp-progress", "label"), Output("cmp-result", "data", allow_duplicate=True),
+                  Input("cmp-run", "n_clicks"),
+                  State("cmp-scenarios", "value"), State("cmp-households", "value"),
+                  State("cmp-replications", "value"), State("cmp-seed", "value"), State("lang", "value"),
+                  State("cmp-result", "data"), State("cmp-job", "data"),
+                  prevent_initial_call="initial_duplicate")
+    def run(n_clicks, selected, households, replications, seed, lang, shown, job_data):
+        if not n_clicks and (shown or job_data):
+            # the tab was re-rendered (language or tab switch): keep what is shown or running
+            job = state.runner.job((job_data or {}).get("job"))
+            if job is not None and job.running:
+                return no_update, False, t("common.loading", lang), 100 * job.done / max(job.total, 1), "", no_update
+            if not shown:
+                return no_update, no_update, "", 0, "", no_update
+            done = (t("cmp.cached", lang) if shown.get("cached")
+                    else t("cmp.done", lang, s=i18n.num(shown.get("elapsed", 0), lang, 1)))
+            return no_update, no_update, done, 100, "", no_update
+        selected = list(dict.fromkeys(selected or []))
+        if len(selected) < 2:
+            return no_update, True, _alert(t("cmp.need_two", lang), "warning"), 0, "", no_update
+        if len(selected) > s.max_scenarios:
+            return no_update, True, _alert(t("cmp.too_many", lang, n=s.max_scenarios), "warning"), 0, "", no_update
+        n = _int(households, 500, s.max_households, s.compare_households)
+        r = _int(replications, 1, s.max_replications, s.compare_replications)
+        seed = _int(seed, 0, 2**32 - 1, s.compare_seed)
+        scenarios = []
+        for key in selected:
+            sc = resolve(key, state.uploads)
+            if sc is None:
+                return no_update, True, _alert(t("cmp.unknown_scenario", lang)), 0, "", no_update
+            try:
+                scenarios.append(sc.with_overrides({"population.households": n}))
+            except sim.ScenarioError as err:
+                return no_update, True, _alert(t("cmp.upload_error", lang, msg=str(err))), 0, "", no_update
+        work = sum(n * sc.data["months"] * r for sc in scenarios)
+        if work > s.max_work:
+            return (no_update, True, _alert(t("cmp.too_much_work", lang, hm=i18n.num(work, lang)), "warning"),
+                    0, "", no_update)
+        job = state.runner.submit(scenarios, seed, r)
+        payload = {"job": job.id, "scenarios": selected, "keys": [list(k) for k in job.keys]}
+        if not job.running:
+            result = {**payload, "elapsed": job.elapsed, "cached": job.from_cache}
+            return payload, True, t("cmp.cached", lang), 100, "", result
+        return payload, False, t("common.loading", lang), 0, "", no_update
+
+    @app.callback(Output("cmp-progress", "value", allow_duplicate=True),
+                  Output("cmp-progress", "label", allow_duplicate=True),
+                  Output("cmp-status", "children", allow_duplicate=True),
+                  Output("cmp-result", "data", allow_duplicate=True),
+                  Output("cmp-poll", "disabled", allow_duplicate=True),
+                  Input("cmp-poll", "n_intervals"), State("cmp-job", "data"), State("lang", "value"),
+                  prevent_initial_call=True)
+    def poll(_, payload, lang):
+        job = state.runner.job((payload or {}).get("job"))
+        if job is None:
+            return 0, "", "", no_update, True
+        label = t("cmp.progress", lang, done=job.done, total=job.total)
+        value = 100 * job.done / max(job.total, 1)
+        if job.running:
+            return value, label, t("common.loading", lang), no_update, False
+        if job.error:
+            return value, "", _alert(t("cmp.failed", lang, msg=job.error)), no_update, True
+        if job.cancelled:
+            return value, "", _alert(t("cmp.cancelled", lang), "secondary"), no_update, True
+        result = {**payload, "elapsed": job.elapsed, "cached": False}
+        return 100, "", t("cmp.done", lang, s=i18n.num(job.elapsed, lang, 1)), result, True
+
+    @app.callback(Output("cmp-status", "children", allow_duplicate=True), Input("cmp-cancel", "n_clicks"),
+                  State("cmp-job", "data"), State("lang", "value"), prevent_initial_call=True)
+    def cancel(n_clicks, payload, lang):
+        if not n_clicks:
+            raise PreventUpdate
+        state.runner.cancel((payload or {}).get("job"))
+        return t("cmp.cancelled", lang)
+
+    @app.callback(Output("cmp-cards", "children"), Output("cmp-meta", "children"),
+                  Output("cmp-fig-ts", "figure"), Output("cmp-fig-causes", "figure"),
+                  Output("cmp-fig-groups", "figure"), Output("cmp-fig-workload", "figure"),
+                  Output("cmp-fig-concentration", "figure"),
+                  Output("cmp-sankey-scenario", "options"), Output("cmp-sankey-scenario", "value"),
+                  Output("cmp-sankey-benefit", "options"),
+                  Output("cmp-yaml-which", "options"), Output("cmp-yaml-which", "value"),
+                  Output("cmp-stamp", "children"),
+                  Input("cmp-result", "data"), State("cmp-sankey-scenario", "value"), State("lang", "value"))
+    def figures(result, sankey_value, lang):
+        entries = _entries(result, state, lang)
+        if not entries:
+            empty = empty_figure(lang)
+            return [], "", empty, empty, empty, empty, empty, [], None, no_update, [], None, "empty"
+        ref = entries[0].result
+        meta = t("cmp.meta", lang, n=i18n.num(ref.scenario.data["population"]["households"], lang),
+                 r=len(ref.replications), seed=ref.seed, m=ref.scenario.data["report_months"])
+        heads = fc.headline(entries)
+        cards = [_card(card, heads[card], entries, lang) for card, _, _ in fc.CARD_METRICS]
+        opts = [{"label": e.label, "value": e.key} for e in entries]
+        keys = [e.key for e in entries]
+        sankey_value = sankey_value if sankey_value in keys else keys[-1]
+        benefits = [{"label": t("benefit.all", lang), "value": "all"}] + [
+            {"label": i18n.label("benefit", b, lang), "value": b} for b in ref.scenario.benefits]
+        return (cards, meta, fc.fig_timeseries(entries, lang), fc.fig_causes(entries, lang),
+                fc.fig_groups(entries, lang), fc.fig_workload(entries, lang),
+                fc.fig_concentration(entries, lang), opts, sankey_value, benefits, opts, keys[0],
+                f"{result.get('job')}|{lang}|{len(entries)}")
+
+    @app.callback(Output("cmp-fig-sankey", "figure"), Input("cmp-sankey-scenario", "value"),
+                  Input("cmp-sankey-benefit", "value"), State("cmp-result", "data"), State("lang", "value"))
+    def sankey(which, benefit, result, lang):
+        entries = _entries(result, state, lang)
+        if not entries:
+            return empty_figure(lang)
+        entry = next((e for e in entries if e.key == which), entries[-1])
+        return fc.fig_sankey(entry, None if benefit in (None, "all") else benefit, lang)
+
+    @app.callback(Output("download", "data", allow_duplicate=True),
+                  Input("cmp-dl-ts", "n_clicks"), Input("cmp-dl-groups", "n_clicks"),
+                  Input("cmp-dl-summary", "n_clicks"), Input("cmp-dl-yaml", "n_clicks"),
+                  State("cmp-result", "data"), State("cmp-yaml-which", "value"), State("lang", "value"),
+                  prevent_initial_call=True)
+    def download(n_ts, n_groups, n_summary, n_yaml, result, which, lang):
+        if not ctx.triggered_id or not any((n_ts, n_groups, n_summary, n_yaml)):
+            raise PreventUpdate
+        entries = _entries(result, state, lang)
+        if not entries:
+            raise PreventUpdate
+        return download_payload(ctx.triggered_id, entries, which)
+
+
+def download_payload(button: str, entries: list[fc.Entry], which: str | None) -> dict:
+    """The file behind a download button: CSV with a ``scenario`` column, or a scenario's YAML."""
+    if button == "cmp-dl-yaml":
+        entry = next((e for e in entries if e.key == which), entries[0])
+        return dcc.send_string(entry.result.scenario.to_yaml(), f"{entry.result.scenario.name}.yaml")
+    make = {"cmp-dl-ts": (timeseries_rows, "timeseries"), "cmp-dl-groups": (group_rows, "groups"),
+            "cmp-dl-summary": (replication_rows, "replications")}[button]
+    rows = [{"scenario": e.result.scenario.name, **row} for e in entries for row in make[0](e.result)]
+    return dcc.send_string(_csv(rows), f"comparison_{make[1]}.csv")
+
