@@ -132,7 +132,6 @@ def format_comparison(c) -> str:
 
 
 def closing_note(c, metric: str, precision: float | None) -> str:
-    from .precision import replications_needed
     lines = []
     for i in range(1, len(c.names)):
         if metric not in c.paired[i - 1]:
@@ -154,18 +153,25 @@ def closing_note(c, metric: str, precision: float | None) -> str:
         if precision is not None:
             sd_p = c.sd_paired[i - 1][metric]
             sa, sb = c.sd_unpaired[i - 1][metric]
-            n_p = replications_needed(sd_p, precision) if sd_p == sd_p else None
+            n_p = _needed(sd_p, precision) if sd_p == sd_p else "n/a"
             # unpaired: the difference of two independent means of n each has sd sqrt(sa²+sb²)
-            n_u = replications_needed(math.hypot(sa, sb), precision) if sa == sa and sb == sb else None
+            n_u = _needed(math.hypot(sa, sb), precision) if sa == sa and sb == sb else "n/a"
             lines.append(f"  for a half-width of {_fmt(precision, pct)}{unit}: {n_p} replications "
                          f"paired (sd of differences {_fmt(sd_p, pct)}{unit}), {n_u} per scenario "
                          f"unpaired")
     return "\n".join(lines)
 
 
+def _needed(sd: float, target: float) -> str:
+    from .precision import replications_needed
+    try:
+        return f"{replications_needed(sd, target):,}"
+    except ValueError:
+        return "> 1,000,000"
+
+
 def precision_table(c) -> str:
     """Replications for a half-width of 10 % of the observed difference, per key metric."""
-    from .precision import replications_needed
     rows = [("metric", "B - A", "paired sd", "n paired", "n unpaired")]
     for i in range(1, len(c.names)):
         for label, key in compare_rows(c):
@@ -177,8 +183,7 @@ def precision_table(c) -> str:
             target = abs(d) / 10
             pct = _pct(key)
             rows.append((f"{label} ({c.names[i]})", _fmt(d, pct, True), _fmt(sd_p, pct),
-                         str(replications_needed(sd_p, target)),
-                         str(replications_needed(math.hypot(sa, sb), target))))
+                         _needed(sd_p, target), _needed(math.hypot(sa, sb), target)))
     widths = [max(len(r[j]) for r in rows) for j in range(len(rows[0]))]
     lines = ["  ".join(col.ljust(w) for col, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

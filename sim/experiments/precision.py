@@ -38,8 +38,8 @@ def replications_needed(sd: float, half_width: float, confidence: float = 0.95,
         return 2
     z = stats.norm.ppf(0.5 + confidence / 2)
     n = max(2, math.ceil((z * sd / half_width) ** 2))  # normal approximation: a lower bound
-    while ci_half_width(sd, n, confidence) > half_width:
-        n += 1
-        if n > max_n:
-            raise ValueError(f"more than {max_n:,} replications would be needed")
+    while n <= max_n and ci_half_width(sd, n, confidence) > half_width:
+        n += 1  # a few steps: t and normal quantiles differ little beyond n = 2
+    if n > max_n:
+        raise ValueError(f"more than {max_n:,} replications would be needed")
     return n

@@ -12,7 +12,9 @@ across points keep the noise low).  By design:
   bootstrap over replications (resampled jointly across points, as they
   share random numbers).
 
-Results go to ``sensitivity.json`` in the results directory.
+Results go to ``sensitivity.json`` in the results directory: per metric, a
+``factors`` list (``{"name", "S1", "S1_ci": [lo, hi], ...}``) and the same
+numbers as SALib-style parallel lists (``names``, ``S1``, ``S1_conf``...).
 """
 
 from __future__ import annotations
@@ -122,6 +124,19 @@ METHODS = {
 }
 
 
+def salib_arrays(rows: list[dict]) -> dict:
+    """The same indices as SALib-style parallel lists (``names``, ``S1``, ``S1_conf``...),
+    ``conf`` being the CI half-width, for tools that read SALib output."""
+    out = {"names": [r["name"] for r in rows]}
+    for key in ("S1", "ST", "mu_star", "mu", "sigma"):
+        if key in rows[0]:
+            out[key] = [r[key] for r in rows]
+            if f"{key}_ci" in rows[0]:
+                out[f"{key}_conf"] = [None if r[f"{key}_ci"][0] is None
+                                      else (r[f"{key}_ci"][1] - r[f"{key}_ci"][0]) / 2 for r in rows]
+    return out
+
+
 def analyse(results: str | os.PathLike | ResultsStore, metrics=None, write: bool = True) -> dict:
     """Sensitivity indices of the sweep in ``results`` for ``metrics``
     (default: the sweep file's ``analyse`` list)."""
@@ -157,7 +172,7 @@ def analyse(results: str | os.PathLike | ResultsStore, metrics=None, write: bool
             rows = {"sobol": _sobol, "morris": _morris, "lhs": _lhs}[design["type"]](
                 prob, design, x, y, seed)
         out["metrics"][metric] = {"output_sd": _f(y.std(ddof=1)) if len(y) > 1 else None,
-                                  "factors": rows}
+                                  "factors": rows, **salib_arrays(rows)}
     if write:
         store.write_text("sensitivity.json", to_json(out))
     return out
