@@ -19,12 +19,11 @@ from .executors import default_workers, make_executor
 EXIT_INPUT = 2
 
 
-def _common(p, replications_default):
+def _common(p, replications_default, seed_default):
     p.add_argument("--replications", "-r", type=int, default=replications_default,
                    help="replications" + (f" (default {replications_default})"
                                           if replications_default else " (default: the sweep file's)"))
-    p.add_argument("--seed", type=int, default=None,
-                   help="root seed (default: the first scenario's / the sweep file's)")
+    p.add_argument("--seed", type=int, default=None, help=f"root seed (default: {seed_default})")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                    help="override a parameter, e.g. population.households=5000 (repeatable)")
     p.add_argument("--out", "-o", default=None, help="directory for result files")
@@ -43,7 +42,7 @@ def register(sub) -> None:
     p = sub.add_parser("compare", help="compare scenarios with common random numbers (paired CIs)")
     p.add_argument("scenarios", nargs="+", help="two or more scenario files or bundled names; "
                    "differences are against the first")
-    _common(p, 5)
+    _common(p, 5, "the first scenario's")
     p.add_argument("--metric", default="non_take_up_rate",
                    help="metric of the closing note (default non_take_up_rate)")
     p.add_argument("--precision", type=float, default=None, metavar="HALF_WIDTH",
@@ -54,7 +53,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("sweep", help="run a sweep file (factorial, LHS, Sobol, Morris)")
     p.add_argument("sweep_file")
-    _common(p, None)
+    _common(p, None, "the sweep file's, else its base scenario's")
     p.add_argument("--analyse", action="store_true",
                    help="sensitivity indices with CIs when the sweep is done")
     p.set_defaults(func=cmd_sweep)

@@ -128,6 +128,7 @@ class SweepSpec:
     metrics: Selection = field(default_factory=Selection)
     timeseries: Selection = field(default_factory=Selection)
     analyse: tuple[str, ...] = ("non_take_up_rate",)
+    sets: tuple[str, ...] = ()  # command-line --set overrides of the base scenario
 
     def to_dict(self) -> dict:
         """JSON-able description, enough to regenerate the design (manifest)."""
@@ -135,7 +136,7 @@ class SweepSpec:
             "name": self.name, "description": self.description,
             "file": self.source, "file_sha256": self.file_sha256,
             "base_scenario": self.base.name, "base_scenario_file": self.base.source,
-            "base_scenario_sha256": self.base.content_hash(),
+            "base_scenario_sha256": self.base.content_hash(), "sets": list(self.sets),
             "design": dict(self.design),
             "parameters": [f.to_dict() for f in self.factors],
             "replications": self.replications, "seed": self.seed,
@@ -359,7 +360,7 @@ def load_sweep(path: str | Path, sets: Iterable[str] = (), replications: int | N
     spec = SweepSpec(name=name, description=desc, source=source,
                      file_sha256=hashlib.sha256(blob).hexdigest(), base=base, design=design,
                      factors=factors, replications=reps, seed=root, metrics=metrics,
-                     timeseries=timeseries, analyse=tuple(analyse))
+                     timeseries=timeseries, analyse=tuple(analyse), sets=tuple(sets))
     _check_columns(spec)
     return spec
 
