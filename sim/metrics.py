@@ -41,6 +41,10 @@ GLOBAL = (
 CAUSE_SERIES = ("n_non_knowledge", "n_non_proposition", "n_non_demand", "n_non_reception")
 ROUTE_OUTCOMES = ("receiving", "waiting", "rejected", "gave_up", "not_claimed")
 PERSISTENT_MONTHS = 9  # three consecutive quarters, as DREES measures it
+# plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
+QUEUED, PROCESSING, RECEIVING, SUSPENDED, REJECTED = (
+    int(ClaimState.queued), int(ClaimState.processing), int(ClaimState.receiving),
+    int(ClaimState.suspended), int(ClaimState.rejected))
 
 
 def group_codes(h) -> dict[str, np.ndarray]:
@@ -59,11 +63,30 @@ def concentration_index(non: np.ndarray, income: np.ndarray) -> float:
     """Concentration index of ``non`` (0/1) over income rank; < 0: among the poorer."""
     if len(non) < 2 or non.sum() == 0:
         return 0.0
-    order = np.argsort(income, kind="stable")
+    order = stable_order(income)
     rank = np.empty(len(non))
     rank[order] = (np.arange(len(non)) + 0.5) / len(non)
     y = non.astype(np.float64)
     return float(2.0 * np.mean((y - y.mean()) * (rank - 0.5)) / y.mean())
+
+
+def stable_order(x: np.ndarray) -> np.ndarray:
+    """``np.argsort(x, kind="stable")`` for float32 ``x``, ~10x faster.
+
+    Each value's bits are mapped to an unsigned integer in the same order as the
+    floats (sign flipped for positives, all bits for negatives; -0.0 folded onto
+    +0.0) and joined with the element's position, so that one (SIMD) sort of
+    unique 64-bit keys gives exactly the stable order.  Other dtypes and NaN
+    take the plain stable argsort.
+    """
+    if x.dtype != np.float32 or len(x) >= 2**32 or np.isnan(x).any():
+        return np.argsort(x, kind="stable")
+    bits = (x + np.float32(0.0)).view(np.uint32)
+    neg = bits >> np.uint32(31) == 1
+    bits = np.where(neg, ~bits, bits | np.uint32(0x80000000)).astype(np.uint64)
+    key = (bits << np.uint64(32)) | np.arange(len(x), dtype=np.uint64)
+    key.sort()
+    return (key & np.uint64(0xFFFFFFFF)).astype(np.intp)
 
 
 class Ledger:
@@ -93,47 +116,59 @@ class Ledger:
             channels.astype(np.int64), minlength=len(Channel))[: len(Channel)]
 
     def measure(self, model) -> None:
+        """End-of-month stocks, ODENORE causes, and (in the report window) group tables.
+
+        Counts come from boolean masks over the whole population (``count_nonzero``
+        is ~10x cheaper than ``bool.sum``); sums of euros gather the selected amounts in
+        household order, so they add up in the same order as a plain masked sum.
+        """
         h, m, s = model.h, model.month, self.series
         in_report = m >= self.report_start
-        income = h.earnings + h.other_income
         codes = group_codes(h) if in_report else None
+        income = h.earnings + h.other_income if in_report else None
         ci_non, ci_inc = [], []
+        recipients = np.zeros(h.n, dtype=bool)
         for b in range(h.n_benefits):
             elig = h.amount[b] > 0
             state = h.state[b]
-            recv = elig & (state == ClaimState.receiving)
+            receiving = state == RECEIVING
+            recipients |= receiving
+            recv = elig & receiving
             non = elig & ~recv
-            idx = np.flatnonzero(non)
-            cause = classify(h, b, idx)
-            counts = np.bincount(cause, minlength=4)
-            s["n_eligible"][m, b] = elig.sum()
-            s["n_receiving"][m, b] = recv.sum()
+            counts = cause_counts(h, b, non)
+            s["n_eligible"][m, b] = np.count_nonzero(elig)
+            s["n_receiving"][m, b] = np.count_nonzero(recv)
             for c, name in zip(Cause, CAUSE_SERIES):
                 s[name][m, b] = counts[c]
             without = h.months_without[b]
-            without[:] = np.where(non, without + 1, 0)
-            s["n_persistent"][m, b] = (without >= PERSISTENT_MONTHS).sum()
-            s["unclaimed_euros"][m, b] = h.amount[b, idx].sum(dtype=np.float64)
-            s["paid_euros"][m, b] = h.amount[b, recv].sum(dtype=np.float64)
+            without += 1
+            without *= non  # consecutive months eligible and not receiving
+            s["n_persistent"][m, b] = np.count_nonzero(without >= PERSISTENT_MONTHS)
+            idx = np.flatnonzero(non)
+            amount_non = h.amount[b].take(idx)
+            s["unclaimed_euros"][m, b] = amount_non.sum(dtype=np.float64)
+            s["paid_euros"][m, b] = np.compress(recv, h.amount[b]).sum(dtype=np.float64)
             if in_report:
                 eidx = np.flatnonzero(elig)
-                is_non = non[eidx]
+                is_non = non.take(eidx)
                 for g, code in codes.items():
                     L = len(GROUP_LABELS[g])
-                    self.groups[g][0, b] += np.bincount(code[eidx], minlength=L)[:L]
-                    self.groups[g][1, b] += np.bincount(code[idx], minlength=L)[:L]
-                    self.group_euros[g][b] += np.bincount(code[idx], weights=h.amount[b, idx],
+                    code_non = code.take(idx)
+                    self.groups[g][0, b] += np.bincount(code.take(eidx), minlength=L)[:L]
+                    self.groups[g][1, b] += np.bincount(code_non, minlength=L)[:L]
+                    self.group_euros[g][b] += np.bincount(code_non, weights=amount_non,
                                                           minlength=L)[:L]
-                band = np.searchsorted(AMOUNT_BANDS, h.amount[b, eidx], side="right")
+                band = np.searchsorted(AMOUNT_BANDS, h.amount[b].take(eidx), side="right")
                 self.amount_bands[0, b] += np.bincount(band, minlength=len(AMOUNT_BANDS) + 1)
-                self.amount_bands[1, b] += np.bincount(band[is_non], minlength=len(AMOUNT_BANDS) + 1)
+                self.amount_bands[1, b] += np.bincount(np.compress(is_non, band),
+                                                       minlength=len(AMOUNT_BANDS) + 1)
                 ci_non.append(is_non)
-                ci_inc.append(income[eidx])
+                ci_inc.append(income.take(eidx))
             if m == self.months - 1:
                 self._routes(h, b, elig)
-        queued = h.state == ClaimState.queued
-        s["n_queued"][m] = queued.sum()
-        s["queue_months"][m] = h.months_waiting[queued].sum()
+        queued = h.state == QUEUED
+        s["n_queued"][m] = np.count_nonzero(queued)
+        s["queue_months"][m] = np.compress(queued.ravel(), h.months_waiting.ravel()).sum()
         for t in range(3):
             s["hours_social_services"][m] += model.social[t].used
             s["hours_social_core"][m] += model.social[t].core_used
@@ -142,11 +177,10 @@ class Ledger:
             s["capacity_social_services"][m] += model.social[t].capacity
             s["capacity_associations"][m] += model.associations[t].capacity
             s["counter_capacity"][m] += model.counters[t].capacity
-        recipients = (h.state == ClaimState.receiving).any(axis=0)
-        s["n_recipients"][m] = recipients.sum()
-        s["n_dependent"][m] = (h.dependent & recipients).sum()
-        s["n_credentials_held"][m] = (h.credentials_held & recipients).sum()
-        s["n_unequipped"][m] = (h.equipment == 0).sum()
+        s["n_recipients"][m] = np.count_nonzero(recipients)
+        s["n_dependent"][m] = np.count_nonzero(h.dependent & recipients)
+        s["n_credentials_held"][m] = np.count_nonzero(h.credentials_held & recipients)
+        s["n_unequipped"][m] = np.count_nonzero(h.equipment == 0)
         s["mean_skill"][m] = h.skill.mean(dtype=np.float64)
         if in_report and ci_non:
             s["concentration_index"][m] = concentration_index(np.concatenate(ci_non),
@@ -196,3 +230,24 @@ def classify(h, b: int, idx: np.ndarray) -> np.ndarray:
     lodged = (state == ClaimState.processing) | (state == ClaimState.rejected) | (state == ClaimState.suspended)
     cause[lodged] = Cause.non_reception
     return cause
+
+
+def cause_counts(h, b: int, non: np.ndarray) -> np.ndarray:
+    """Number of eligible non-recipients ``non`` (mask) of benefit ``b`` in each ODENORE cause.
+
+    The same precedence as :func:`classify` (lodged > queued > not told > unaware >
+    knows), on whole-population masks instead of gathered indices.
+    """
+    state, aware = h.state[b], h.aware[b]
+    lodged = (state == PROCESSING) | (state == REJECTED) | (state == SUSPENDED)
+    counts = np.zeros(4, dtype=np.int64)
+    counts[Cause.non_reception] = np.count_nonzero(non & lodged)
+    rest = non & ~lodged
+    queued = rest & (state == QUEUED)
+    rest &= ~queued
+    unaware = rest & ~aware
+    not_told = np.count_nonzero(unaware & h.not_proposed[b])
+    counts[Cause.non_proposition] = np.count_nonzero(queued) + not_told
+    counts[Cause.non_knowledge] = np.count_nonzero(unaware) - not_told
+    counts[Cause.non_demand] = np.count_nonzero(rest) - np.count_nonzero(unaware)
+    return counts

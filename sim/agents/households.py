@@ -71,6 +71,10 @@ class Households:
     def eligible(self) -> np.ndarray:
         return self.amount > 0
 
+    def flat(self, name: str) -> np.ndarray:
+        """Writable 1-D view of a per-benefit field: pair (b, i) is element ``b * n + i``."""
+        return np.reshape(getattr(self, name), -1, copy=False)  # raises rather than copy
+
     def columns(self) -> dict[str, np.ndarray]:
         """Household fields as a dict (for export and population import)."""
         return {name: getattr(self, name) for name, _, _ in FIELDS}

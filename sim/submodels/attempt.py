@@ -21,6 +21,8 @@ from . import channels
 
 OK, FAIL, WAIT, NO_ROUTE = 0, 1, 2, 3
 SELF, RELATIVE, AGENCY, SOCIAL, ASSOCIATION = 0, 1, 2, 3, 4
+# plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
+ONLINE_ALONE, ONLINE_RELATIVE, COUNTER, PHONE, SOCIAL_SERVICES, ASSOCIATION_CH = map(int, Channel)
 
 
 def _logistic(x):
@@ -64,10 +66,10 @@ def route(model, hh, ben, channel, queued, renewal: bool, rng) -> Routed:
         keep = 1.0 - lv.safe_effect * h.has_safe[hh]
         u_ok = np.where(keep > 0, 1.0 - (1.0 - u_ok) / np.maximum(keep, 1e-12), -1.0)
 
-    m = np.flatnonzero(ch == Channel.online_alone)
+    m = np.flatnonzero(ch == ONLINE_ALONE)
     out[m] = np.where(u_ok[m] < channels.success_online(model, h.skill[hh[m]], ben[m], renewal), OK, FAIL)
 
-    m = np.flatnonzero(ch == Channel.online_relative)
+    m = np.flatnonzero(ch == ONLINE_RELATIVE)
     if len(m):
         helpers = model.net.pick_helper(hh[m], u_pick[m])
         rel_hours = hours["relative"] * (0.5 if renewal else 1.0)
@@ -79,20 +81,20 @@ def route(model, hh, ben, channel, queued, renewal: bool, rng) -> Routed:
 
     terr = h.territory[hh]
     for t in Territory:
-        m = np.flatnonzero((ch == Channel.counter) & (terr == t))
+        m = np.flatnonzero((ch == COUNTER) & (terr == t))
         if len(m):
             served = model.counters[t].serve(np.ones(len(m)), order[m])
             out[m] = np.where(served, np.where(u_ok[m] < counter_ok, OK, FAIL), WAIT)
             helped[m[served]] = AGENCY
             model.ledger.flow("counter_visits", int(served.sum()))
 
-    m = np.flatnonzero(ch == Channel.phone)
+    m = np.flatnonzero(ch == PHONE)
     out[m] = np.where(u_ok[m] < phone_ok, OK, FAIL)
     helped[m] = AGENCY
 
     in_reach = h.association_rank[hh] < lv.association_presence[terr]
     for t in Territory:
-        m = np.flatnonzero((ch == Channel.social_services) & (terr == t))
+        m = np.flatnonzero((ch == SOCIAL_SERVICES) & (terr == t))
         if len(m):
             served = model.social[t].serve(mediated_hours[m], order[m])
             out[m] = np.where(served, np.where(u_ok[m] < mediated_ok[m], OK, FAIL), WAIT)
@@ -103,14 +105,14 @@ def route(model, hh, ben, channel, queued, renewal: bool, rng) -> Routed:
             ch[ref] = Channel.association
             model.ledger.flow("new_referrals", len(ref))
     for t in Territory:
-        m = np.flatnonzero((ch == Channel.association) & (terr == t))
+        m = np.flatnonzero((ch == ASSOCIATION_CH) & (terr == t))
         if len(m):
             served = model.associations[t].serve(mediated_hours[m], order[m])
             out[m] = np.where(served, np.where(u_ok[m] < mediated_ok[m], OK, FAIL), WAIT)
             helped[m[served]] = ASSOCIATION
     mediated = (helped == SOCIAL) | (helped == ASSOCIATION)
     teach &= mediated
-    model.ledger.flow("new_turned_away", int(((out == WAIT) & (ch >= Channel.social_services)).sum()))
+    model.ledger.flow("new_turned_away", int(((out == WAIT) & (ch >= SOCIAL_SERVICES)).sum()))
     _after_help(model, hh, ben, ch, out, helped, teach, rng)
     return Routed(out, ch, helped, teach, referred)
 
@@ -121,12 +123,13 @@ def _after_help(model, hh, ben, ch, out, helped, teach, rng) -> None:
     tried = (out == OK) | (out == FAIL)
     ok = out == OK
     # skills grow by practice online and by being taught, not by being done for
-    alone = np.flatnonzero((ch == Channel.online_alone) & tried)
-    h.skill[hh[alone]] += p["practice_gain"] * (1.0 - h.skill[hh[alone]])
+    alone = np.flatnonzero((ch == ONLINE_ALONE) & tried)
+    h_alone = hh.take(alone)
+    h.skill[h_alone] += p["practice_gain"] * (1.0 - h.skill.take(h_alone))
     taught = np.flatnonzero(teach & tried)
     h.skill[hh[taught]] += p["teach_gain"] * (1.0 - h.skill[hh[taught]])
     mediated = (helped == SOCIAL) | (helped == ASSOCIATION)
-    by_self = ok & (ch == Channel.online_alone)
+    by_self = ok & (ch == ONLINE_ALONE)
     done_for = ok & ((helped == RELATIVE) | (mediated & ~teach))
     h.dependent[hh[done_for]] = True
     h.dependent[hh[by_self | (ok & teach)]] = False
@@ -147,22 +150,22 @@ def _after_help(model, hh, ben, ch, out, helped, teach, rng) -> None:
     model.ledger.flow("filings_total", int(ok.sum()))
     model.ledger.flow("filings_alone", int((ok & ((helped == SELF) | (helped == AGENCY))).sum()))
     model.ledger.flow("new_failed_attempts", int((out == FAIL).sum()))
-    trips = tried & ((ch == Channel.counter) | (ch >= Channel.social_services))
+    trips = tried & ((ch == COUNTER) | (ch >= SOCIAL_SERVICES))
     model.ledger.flow("new_trips", int(trips.sum()))
     model.ledger.add_filings(ch[ok], ben[ok])
-    inform_at_contact(model, hh[tried & (ch != Channel.online_alone)],
-                      hh[(out == WAIT) & (ch >= Channel.social_services)], rng)
+    inform_at_contact(model, hh[tried & (ch != ONLINE_ALONE)],
+                      hh[(out == WAIT) & (ch >= SOCIAL_SERVICES)], rng)
 
 
 def inform_at_contact(model, seen: np.ndarray, refused: np.ndarray, rng) -> None:
     """Any served contact may reveal other rights; a saturated service does not tell."""
     h, p = model.h, model.p
     for b in range(h.n_benefits):
-        s = seen[(h.amount[b, seen] > 0) & ~h.aware[b, seen]]
+        s = seen[(h.amount[b].take(seen) > 0) & ~h.aware[b].take(seen)]
         told = s[rng.random(len(s)) < p["info_contact"]]
         h.aware[b, told] = True
         h.not_proposed[b, told] = False
-        r = refused[(h.amount[b, refused] > 0) & ~h.aware[b, refused]]
+        r = refused[(h.amount[b].take(refused) > 0) & ~h.aware[b].take(refused)]
         h.not_proposed[b, r] = True
 
 
@@ -186,13 +189,13 @@ def step(model, batch) -> None:
     h.timer[b_ok, h_ok] = model.processing_months[b_ok]
     h.channel[b_ok, h_ok] = r.channel[ok]
     h.months_waiting[b_ok, h_ok] = 0
-    alone = (r.channel[ok] == Channel.online_alone) | (r.channel[ok] == Channel.phone)
+    alone = (r.channel[ok] == ONLINE_ALONE) | (r.channel[ok] == PHONE)
     p_inc = np.where(alone, p["incomplete"]["alone"] * (1.0 - h.skill[h_ok]),
-                     p["incomplete"]["mediated"] * np.where(r.channel[ok] == Channel.online_relative, 2, 1))
+                     p["incomplete"]["mediated"] * np.where(r.channel[ok] == ONLINE_RELATIVE, 2, 1))
     p_inc = p_inc * (1.0 - lv.safe_effect * h.has_safe[h_ok])
     h.incomplete[b_ok, h_ok] = rng.random(len(ok)) < p_inc
 
-    wait = np.flatnonzero((r.outcome == WAIT) & (r.channel != Channel.online_relative))
+    wait = np.flatnonzero((r.outcome == WAIT) & (r.channel != ONLINE_RELATIVE))
     h.state[ben[wait], hh[wait]] = ClaimState.queued
     h.channel[ben[wait], hh[wait]] = r.channel[wait]
 
@@ -200,7 +203,7 @@ def step(model, batch) -> None:
     b_f, h_f = ben[fail], hh[fail]
     h.channel[b_f, h_f] = r.channel[fail]
     # the agency spots people failing online and orients them to mediation
-    oriented = (r.channel[fail] == Channel.online_alone) & (rng.random(len(fail)) < lv.detection_rate)
+    oriented = (r.channel[fail] == ONLINE_ALONE) & (rng.random(len(fail)) < lv.detection_rate)
     o = fail[oriented]
     in_reach = h.association_rank[hh[o]] < lv.association_presence[h.territory[hh[o]]]
     h.state[ben[o], hh[o]] = ClaimState.queued

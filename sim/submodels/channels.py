@@ -14,99 +14,121 @@ import numpy as np
 from ..categories import Channel, Equipment, Intention, NonConnection
 
 N_CHANNELS = len(Channel)
+# plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
+NO_EQUIPMENT, SMARTPHONE = int(Equipment.none), int(Equipment.smartphone)
+RADICAL, DATA_FEAR = int(Intention.radical), int(NonConnection.data_fear)
 
 
 def vulnerable(model, hh: np.ndarray) -> np.ndarray:
     """Households the alternative route is kept for (old, unequipped or low skill)."""
-    h, lv = model.h, model.levers
-    return ((h.age[hh] >= lv.alternative_age) | (h.skill[hh] < lv.alternative_skill)
-            | (h.equipment[hh] == Equipment.none))
+    h = model.h
+    return _vulnerable(model.levers, h.age.take(hh), h.skill.take(hh), h.equipment.take(hh))
 
 
-def can_go_online(model, hh: np.ndarray, ben: np.ndarray) -> np.ndarray:
+def _vulnerable(lv, age, skill, equipment) -> np.ndarray:
+    return (age >= lv.alternative_age) | (skill < lv.alternative_skill) | (equipment == NO_EQUIPMENT)
+
+
+def can_go_online(model, hh: np.ndarray, ben) -> np.ndarray:
     """Equipped, connected (home internet or mobile data), skilled enough, e-mail if required."""
+    h = model.h
+    return _can_go_online(model, hh, ben, h.equipment.take(hh), h.skill.take(hh))
+
+
+def _can_go_online(model, hh, ben, equipment, skill) -> np.ndarray:
     h, lv, p = model.h, model.levers, model.p
-    return ((h.equipment[hh] > Equipment.none)
-            & (h.home_internet[hh] | (h.equipment[hh] == Equipment.smartphone))
-            & (h.skill[hh] >= p["min_skill_online"])
-            & (h.email[hh] | ~lv.email_required[ben])
-            & (h.intention[hh] != Intention.radical))
+    return ((equipment > NO_EQUIPMENT)
+            & (h.home_internet.take(hh) | (equipment == SMARTPHONE))
+            & (skill >= p["min_skill_online"])
+            & (h.email.take(hh) | ~lv.email_required[ben])
+            & (h.intention.take(hh) != RADICAL))
 
 
-def options(model, hh: np.ndarray, ben: np.ndarray, renewal: bool = False):
+def options(model, hh: np.ndarray, ben, renewal: bool = False):
+    """Routes open to ``k`` (household, benefit) pairs and their cost.
+
+    ``ben`` is a (k,) array of benefit codes, or one code shared by all pairs.
+    Returns ``avail`` (k, 6) bool, ``cost`` (k, 6) EUR and ``hours`` (k, 6) hours;
+    they are transposed views of (6, k) arrays, so that each channel's column is
+    one contiguous row (``.T`` gives it back).
+    """
     h, lv, p = model.h, model.levers, model.p
     k = len(hh)
-    allowed = lv.channels[ben].copy()
+    skill32 = h.skill.take(hh)
+    equipment = h.equipment.take(hh)
+    terr = h.territory.take(hh)
+    allowed = [lv.channels[:, c][ben] for c in range(N_CHANNELS)]  # (k,) or scalar per channel
     walk_in = np.full(k, not lv.appointment_only)
     if lv.alternative_route:  # counter without appointment and phone kept for the vulnerable
-        vul = vulnerable(model, hh)
-        allowed[vul, Channel.counter] = True
-        allowed[vul, Channel.phone] = True
+        vul = _vulnerable(lv, h.age.take(hh), skill32, equipment)
+        allowed[Channel.counter] = allowed[Channel.counter] | vul
+        allowed[Channel.phone] = allowed[Channel.phone] | vul
         walk_in |= vul
-    online = can_go_online(model, hh, ben)
-    has_helper = h.n_helpers[hh] > 0
-    terr = h.territory[hh]
+    online = _can_go_online(model, hh, ben, equipment, skill32)
+    has_helper = h.n_helpers.take(hh) > 0
     open_share = lv.counter_open_share[terr]
     counter_exists = open_share > 0
-    own_counter_closed = h.counter_rank[hh] >= open_share
+    own_counter_closed = h.counter_rank.take(hh) >= open_share
     can_book = online | has_helper | walk_in
-    assoc_in_reach = h.association_rank[hh] < lv.association_presence[terr]
+    assoc_in_reach = h.association_rank.take(hh) < lv.association_presence[terr]
 
-    avail = np.zeros((k, N_CHANNELS), dtype=bool)
-    avail[:, Channel.online_alone] = allowed[:, Channel.online_alone] & online
-    avail[:, Channel.online_relative] = allowed[:, Channel.online_relative] & has_helper
-    avail[:, Channel.counter] = allowed[:, Channel.counter] & counter_exists & can_book
-    avail[:, Channel.phone] = allowed[:, Channel.phone]
-    avail[:, Channel.social_services] = allowed[:, Channel.social_services]
-    avail[:, Channel.association] = allowed[:, Channel.association] & assoc_in_reach
+    avail = np.empty((N_CHANNELS, k), dtype=bool)
+    avail[Channel.online_alone] = allowed[Channel.online_alone] & online
+    avail[Channel.online_relative] = allowed[Channel.online_relative] & has_helper
+    avail[Channel.counter] = allowed[Channel.counter] & counter_exists & can_book
+    avail[Channel.phone] = allowed[Channel.phone]
+    avail[Channel.social_services] = allowed[Channel.social_services]
+    avail[Channel.association] = allowed[Channel.association] & assoc_in_reach
 
-    skill = h.skill[hh].astype(np.float64)
+    skill = skill32.astype(np.float64)
     paper = p["paperwork_hours"] * model.complexity[ben] * (0.3 if renewal else 1.0)
     travel = np.asarray(p["travel_hours"])[terr]
     counter_travel = travel * np.where(own_counter_closed, p["closed_travel_factor"], 1.0)
     fear = p["fear_of_error"]
-    data_fear = p["data_fear_cost"] * (h.non_connection[hh] == NonConnection.data_fear)
+    data_fear = p["data_fear_cost"] * (h.non_connection.take(hh) == DATA_FEAR)
     learn = p["learning_cost"] * (1.0 - skill) * (0.3 if renewal else 1.0)
 
-    hours = np.empty((k, N_CHANNELS))
-    hours[:, Channel.online_alone] = paper * (1.5 - skill)
-    hours[:, Channel.online_relative] = 0.5 * paper + 0.5
-    hours[:, Channel.counter] = 2 * counter_travel + 1.0 + 0.5 * paper
-    hours[:, Channel.phone] = 1.0 + 0.5 * paper
-    hours[:, Channel.social_services] = 2 * travel + 1.5 + 0.3 * paper
-    hours[:, Channel.association] = 2 * travel * lv.association_travel + 1.5 + 0.3 * paper
+    hours = np.empty((N_CHANNELS, k))
+    hours[Channel.online_alone] = paper * (1.5 - skill)
+    hours[Channel.online_relative] = 0.5 * paper + 0.5
+    hours[Channel.counter] = 2 * counter_travel + 1.0 + 0.5 * paper
+    hours[Channel.phone] = 1.0 + 0.5 * paper
+    hours[Channel.social_services] = 2 * travel + 1.5 + 0.3 * paper
+    hours[Channel.association] = 2 * travel * lv.association_travel + 1.5 + 0.3 * paper
 
-    psych = np.empty((k, N_CHANNELS))
-    psych[:, Channel.online_alone] = fear * (1.0 - skill) + data_fear + learn
-    psych[:, Channel.online_relative] = p["relative_cost"] + 0.3 * fear + data_fear
-    psych[:, Channel.counter] = 0.3 * fear
-    psych[:, Channel.phone] = 0.6 * fear
-    psych[:, Channel.social_services] = p["mediated_cost"]
-    psych[:, Channel.association] = p["mediated_cost"]
+    psych = np.empty((N_CHANNELS, k))
+    psych[Channel.online_alone] = fear * (1.0 - skill) + data_fear + learn
+    psych[Channel.online_relative] = p["relative_cost"] + 0.3 * fear + data_fear
+    psych[Channel.counter] = 0.3 * fear
+    psych[Channel.phone] = 0.6 * fear
+    psych[Channel.social_services] = p["mediated_cost"]
+    psych[Channel.association] = p["mediated_cost"]
     # filing online through someone else still takes the household trips and time:
     # an e-mail address, scanned papers, codes, coming back (Mazet 2017: "more trials")
-    online_filing = lv.channels[ben, Channel.online_alone]
+    online_filing = lv.channels[:, Channel.online_alone][ben]
     detour = p["online_detour_hours"] * (1.0 - skill) * online_filing * (0.3 if renewal else 1.0)
     for c in (Channel.online_relative, Channel.social_services, Channel.association):
-        hours[:, c] += detour
+        hours[c] += detour
     # no e-mail but one is required: someone has to create it (and often keeps its password)
-    no_email = (~h.email[hh] & lv.email_required[ben] & online_filing).astype(np.float64)
+    no_email = (~h.email.take(hh) & lv.email_required[ben] & online_filing).astype(np.float64)
     for c in (Channel.online_relative, Channel.social_services, Channel.association):
-        hours[:, c] += p["email_setup_hours"] * no_email
+        hours[c] += p["email_setup_hours"] * no_email
     # expected cost of failing: people avoid routes they expect to fail on
-    p_fail = np.empty((k, N_CHANNELS))
-    p_fail[:, Channel.online_alone] = 1.0 - success_online(model, skill, ben, renewal)
-    p_fail[:, Channel.online_relative] = 0.1
-    p_fail[:, Channel.counter] = 1.0 - p["success"]["counter"]
-    p_fail[:, Channel.phone] = 1.0 - p["success"]["phone"]
-    p_fail[:, Channel.social_services] = 1.0 - p["success"]["do_for"]
-    p_fail[:, Channel.association] = 1.0 - p["success"]["do_for"]
+    p_fail = np.empty((N_CHANNELS, k))
+    p_fail[Channel.online_alone] = 1.0 - success_online(model, skill, ben, renewal)
+    p_fail[Channel.online_relative] = 0.1
+    p_fail[Channel.counter] = 1.0 - p["success"]["counter"]
+    p_fail[Channel.phone] = 1.0 - p["success"]["phone"]
+    p_fail[Channel.social_services] = 1.0 - p["success"]["do_for"]
+    p_fail[Channel.association] = 1.0 - p["success"]["do_for"]
     # appointment-only counters: booking online takes time, or a favour from a relative
-    booking = ~walk_in & avail[:, Channel.counter]
-    hours[:, Channel.counter] += p["booking_hours"] * booking
-    psych[:, Channel.counter] += p["relative_cost"] * (booking & ~online)
-    cost = p["value_of_time"] * hours + psych + fear * p_fail
-    return avail, cost, hours
+    booking = ~walk_in & avail[Channel.counter]
+    hours[Channel.counter] += p["booking_hours"] * booking
+    psych[Channel.counter] += p["relative_cost"] * (booking & ~online)
+    cost = p["value_of_time"] * hours
+    cost += psych
+    cost += fear * p_fail
+    return avail.T, cost.T, hours.T
 
 
 def success_online(model, skill, ben, renewal: bool = False) -> np.ndarray:
@@ -116,11 +138,22 @@ def success_online(model, skill, ben, renewal: bool = False) -> np.ndarray:
 
 
 def choose(model, avail: np.ndarray, cost: np.ndarray, rng) -> np.ndarray:
-    """Multinomial logit over available routes (Gumbel trick); -1 where none is open."""
+    """Multinomial logit over available routes (Gumbel trick); -1 where none is open.
+
+    ``avail`` and ``cost`` are (k, 6); one uniform draw per (pair, route) in that
+    order.  Utilities are compared route by route on (6, k) rows (``options``
+    returns transposed views, so ``.T`` is contiguous); ties go to the first route.
+    """
     k = len(avail)
     if k == 0:
         return np.empty(0, dtype=np.int8)
-    util = -cost / model.p["choice_scale"] - np.log(-np.log(rng.random(cost.shape)))
-    util = np.where(avail, util, -np.inf)
-    pick = util.argmax(axis=1).astype(np.int8)
-    return np.where(avail.any(axis=1), pick, -1).astype(np.int8)
+    gumbel = np.log(-np.log(rng.random(cost.shape)))
+    util = -cost.T / model.p["choice_scale"]
+    util -= gumbel.T
+    np.copyto(util, -np.inf, where=~avail.T)
+    best = util[0].copy()
+    pick = np.zeros(k, dtype=np.int8)
+    for c in range(1, N_CHANNELS):
+        np.copyto(pick, c, where=util[c] > best)
+        np.maximum(best, util[c], out=best)
+    return np.where(avail.T.any(axis=0), pick, -1).astype(np.int8)

@@ -19,6 +19,9 @@ import numpy as np
 from ..categories import Channel, ClaimState
 from . import channels
 
+# plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
+NOT_CLAIMED, QUEUED, PROCESSING, RECEIVING, SUSPENDED, REJECTED, GAVE_UP = map(int, ClaimState)
+
 
 @dataclass
 class Batch:
@@ -40,14 +43,18 @@ def _logistic(x):
     return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
 
 
-def claim_probability(model, hh: np.ndarray, b: int) -> np.ndarray:
-    """Monthly probability that households ``hh`` claim benefit ``b`` (0 if no route)."""
+def claim_probability(model, hh: np.ndarray, b: int, opts=None) -> np.ndarray:
+    """Monthly probability that households ``hh`` claim benefit ``b`` (0 if no route).
+
+    ``opts``: the ``(avail, cost, hours)`` of :func:`channels.options` for these
+    households, when the caller has them already.
+    """
     h, p = model.h, model.p
-    avail, cost, _ = channels.options(model, hh, np.full(len(hh), b, dtype=np.int16))
-    best = np.where(avail, cost, np.inf).min(axis=1)
-    gain = h.amount[b, hh].astype(np.float64) * p["gain_horizon"]
-    frustration = p["fear_of_error"] * h.failures[b, hh]
-    net = gain - best - model.stigma[b] * h.reluctance[hh] - frustration
+    avail, cost, _ = channels.options(model, hh, b) if opts is None else opts
+    best = np.where(avail.T, cost.T, np.inf).min(axis=0)
+    gain = h.amount[b].take(hh).astype(np.float64) * p["gain_horizon"]
+    frustration = p["fear_of_error"] * h.failures[b].take(hh)
+    net = gain - best - model.stigma[b] * h.reluctance.take(hh) - frustration
     return np.where(np.isfinite(best), p["claim_max"] * _logistic(net / p["claim_scale"]), 0.0)
 
 
@@ -90,10 +97,11 @@ def decide(model) -> Batch:
     rng = model.stream("decision")
     automatic_enrolment(model, rng)
     orient(model, rng)
-    hh_parts, ben_parts, queued_parts = [], [], []
+    hh_parts, ben_parts, queued_parts, opt_parts = [], [], [], []
     for b in range(h.n_benefits):
         # people waiting for a mediated appointment: some leave, the others keep their place
-        q = np.flatnonzero(h.state[b] == ClaimState.queued)
+        state = h.state[b]
+        q = np.flatnonzero(state == QUEUED)
         if len(q):
             leave = rng.random(len(q)) < p["queue_leave"]
             gone = q[leave]
@@ -106,23 +114,32 @@ def decide(model) -> Batch:
             hh_parts.append(q)
             ben_parts.append(np.full(len(q), b, dtype=np.int16))
             queued_parts.append(np.ones(len(q), dtype=bool))
-        state = h.state[b]
+            opt_parts.append(channels.options(model, q, b))
         cand = np.flatnonzero((h.amount[b] > 0) & h.aware[b] & (
-            (state == ClaimState.not_claimed) | (state == ClaimState.rejected)
-            | (state == ClaimState.suspended)))
+            (state == NOT_CLAIMED) | (state == REJECTED) | (state == SUSPENDED)))
         if len(cand) == 0:
             continue
-        bvec = np.full(len(cand), b, dtype=np.int16)
-        prob = claim_probability(model, cand, b)
-        go = cand[rng.random(len(cand)) < prob]
+        u = rng.random(len(cand))
+        # the probability never exceeds claim_max: only households drawing below it can
+        # claim, so their routes are the only ones worth costing (same draws, same result)
+        maybe = np.flatnonzero(u < p["claim_max"])
+        sub = cand.take(maybe)
+        opts = channels.options(model, sub, b)
+        prob = claim_probability(model, sub, b, opts)
+        sel = np.flatnonzero(u.take(maybe) < prob)
+        go = sub.take(sel)
         model.ledger.flow("new_claims", len(go), b)
         hh_parts.append(go)
         ben_parts.append(np.full(len(go), b, dtype=np.int16))
         queued_parts.append(np.zeros(len(go), dtype=bool))
+        opt_parts.append(tuple(x.T.take(sel, axis=1).T for x in opts))
     hh = np.concatenate(hh_parts) if hh_parts else np.empty(0, dtype=np.int64)
     ben = np.concatenate(ben_parts) if ben_parts else np.empty(0, dtype=np.int16)
     queued = np.concatenate(queued_parts) if queued_parts else np.empty(0, dtype=bool)
-    avail, cost, hours = channels.options(model, hh, ben)
+    if opt_parts:  # stack the (6, k) blocks of each part; the batch sees (k, 6) views
+        avail, cost, hours = (np.concatenate([o[i].T for o in opt_parts], axis=1).T for i in range(3))
+    else:
+        avail, cost, hours = channels.options(model, hh, ben)
     return Batch(hh, ben, avail, cost, hours, queued)
 
 

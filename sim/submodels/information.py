@@ -23,12 +23,15 @@ def step(model) -> None:
         idx = np.flatnonzero(unaware[b])
         if len(idx) == 0:
             continue
-        prob = p["info_base"] + p["info_relatives"] * (h.n_helpers[idx] > 0) + lv.campaign[b]
+        prob = p["info_base"] + p["info_relatives"] * (h.n_helpers.take(idx) > 0) + lv.campaign[b]
         learn = idx[rng.random(len(idx)) < prob]
         h.aware[b, learn] = True
         h.not_proposed[b, learn] = False
         model.ledger.flow("new_informed", len(learn), b)
-    core_contacts(model, rng, unaware.any(axis=0))
+    has_unaware = np.zeros(h.n, dtype=bool)  # unaware of at least one right (row-wise OR)
+    for b in range(h.n_benefits):
+        has_unaware |= unaware[b]
+    core_contacts(model, rng, has_unaware)
 
 
 def core_contacts(model, rng, has_unaware: np.ndarray) -> None:

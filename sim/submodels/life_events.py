@@ -9,13 +9,23 @@ from ..categories import ClaimState
 
 
 class View:
-    """Read-only view of some households' fields (what benefit rules need)."""
+    """Read-only view of some households' fields (what benefit rules need).
+
+    Each field is gathered once, on first use, and kept (benefit rules read the
+    same fields several times).
+    """
 
     def __init__(self, h, idx):
         self._h, self._idx = h, idx
 
     def __getattr__(self, name):
-        return getattr(self._h, name)[self._idx]
+        value = getattr(self._h, name)
+        if isinstance(value, np.ndarray) and value.ndim == 1:
+            value = value.take(self._idx)
+        else:
+            value = value[self._idx]
+        setattr(self, name, value)
+        return value
 
 
 def initialise(model) -> None:
@@ -45,26 +55,27 @@ def initialise(model) -> None:
 
 
 def _draw_subset(rng, mask_idx: np.ndarray, rate: float) -> np.ndarray:
-    """A binomial share ``rate`` of ``mask_idx`` (without duplicates)."""
+    """A binomial share ``rate`` of ``mask_idx`` (sorted; without duplicates)."""
     if len(mask_idx) == 0 or rate <= 0:
         return mask_idx[:0]
     k = rng.binomial(len(mask_idx), min(rate, 1.0))
     pick = rng.integers(0, len(mask_idx), k)
-    return np.unique(mask_idx[pick])
+    return mask_idx.take(np.unique(pick))  # mask_idx is increasing: same as unique(mask_idx[pick])
 
 
 def step(model) -> None:
     h, p = model.h, model.p
     rng = model.stream("life_events")
     pop_p = model.scenario.data["population"]
-    working_age = np.flatnonzero(~h.retired)
-    employed = working_age[h.earnings[working_age] > 0]
-    jobless = working_age[h.earnings[working_age] <= 0]
+    employed = np.flatnonzero(~h.retired & (h.earnings > 0))
+    jobless = np.flatnonzero(~h.retired & (h.earnings <= 0))
 
     lose = _draw_subset(rng, employed, p["job_loss_rate"])
     find = _draw_subset(rng, jobless, p["job_find_rate"])
     shock = _draw_subset(rng, employed, p["churn_rate"])
-    shock = np.setdiff1d(shock, lose, assume_unique=True)
+    lost = np.zeros(h.n, dtype=bool)
+    lost[lose] = True
+    shock = shock[~lost.take(shock)]  # a job loss is not also a pay change
 
     # unemployment insurance replaces ~57 % of the wage for the covered
     covered = rng.random(len(lose)) >= pop_p["no_other_income_share"]
@@ -76,7 +87,10 @@ def step(model) -> None:
         h.other_income[find] = 0.0
     h.earnings[shock] *= np.exp(p["income_shock_sigma"] * rng.standard_normal(len(shock))).astype(np.float32)
 
-    changed = np.unique(np.concatenate([lose, find, shock]))
+    changed = lost  # households whose income changed, in increasing order
+    changed[find] = True
+    changed[shock] = True
+    changed = np.flatnonzero(changed)
     update_entitlements(model, changed, rng)
 
 
