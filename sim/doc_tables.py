@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .calibration import DEFAULT_PRESET, preset_values
 from .defaults import SCENARIO
 from .params import iter_params
 from .policies import REGISTRY
@@ -37,9 +38,16 @@ def _range(p) -> str:
     return f"{lo} – {hi}"
 
 
-def _row(path, p) -> str:
+def _row(path, p, preset: dict | None = None) -> str:
     text = " ".join(x for x in (p.doc, p.source) if x).replace("|", "/")
-    return f"| `{path}` | {_val(p)} | {p.unit} | {_range(p)} | {text} |"
+    cell = ""
+    if preset is not None:
+        node = preset
+        for k in path.split("."):
+            node = node.get(k, {}) if isinstance(node, dict) else {}
+        cell = "" if node == {} else _val(type(p)(node)) + " | "
+        cell = cell or " | "
+    return f"| `{path}` | {_val(p)} | {cell}{p.unit} | {_range(p)} | {text} |"
 
 
 def render() -> str:
@@ -52,9 +60,13 @@ def render() -> str:
            "",
            "## Scenario parameters",
            "",
-           "| path | default | unit | range | meaning and source |",
-           "|---|---|---|---|---|"]
-    out += [_row(path, p) for path, p in iter_params(SCENARIO)]
+           f"Scenarios start from the `{DEFAULT_PRESET}` preset unless they say `preset: none` "
+           "(or another preset): its fitted values, where it sets one, are in the third column.",
+           "",
+           f"| path | default | {DEFAULT_PRESET} | unit | range | meaning and source |",
+           "|---|---|---|---|---|---|"]
+    preset = preset_values(DEFAULT_PRESET)
+    out += [_row(path, p, preset) for path, p in iter_params(SCENARIO)]
     out += ["", "## Policies", "",
             "A scenario's `policies:` list holds mappings with `type`, `start` (month, 0-based) "
             "and the policy's parameters.  `effect` is the metric each policy is documented "

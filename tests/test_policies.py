@@ -27,7 +27,8 @@ ONLINE_NO_EMAIL = ONLINE_ALL[:1]
 CONTEXT = {
     "email_required": ONLINE_NO_EMAIL,  # with every benefit concerned (PARAMS)
     "alternative_route": ONLINE_ALL,
-    "detection_orientation": ONLINE_ALL,
+    # orienting people to saturated mediation points achieves little: test it with room there
+    "detection_orientation": ONLINE_ALL + [{"type": "mediation_capacity", "start": 0}],
     "mediation_capacity": ONLINE_ALL,
     "equipment_support": ONLINE_ALL,
     "digital_training": ONLINE_ALL,
