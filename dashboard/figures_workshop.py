@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from sim.metrics import CAUSE_SERIES
 from sim.runner import RunResult
@@ -115,39 +114,46 @@ def describe(profile: dict, lang: str, feminine: bool = False) -> str:
 
 def fig_personas(j_ref: list[dict], j_yours: list[dict], labels: dict, month: int,
                  lang: str) -> go.Figure:
-    """One band per persona, two rows (reference, yours), one square per month coloured by status."""
+    """One band per persona, two rows (reference, yours), one square per month coloured by status.
+
+    Drawn on a single pair of axes (one trace per status) so that it redraws
+    quickly while the animation plays.
+    """
     n = len(j_ref)
-    titles = [f"<b>{t('persona.' + j['key'], lang)}</b>, {describe(j['profile'], lang, j['feminine'])}"
-              f" · <i>{i18n.label('benefit', j['benefit'], lang)}</i>" for j in j_ref]
-    fig = make_subplots(rows=n, cols=1, shared_xaxes=True, vertical_spacing=0.09 if n > 1 else 0,
-                        subplot_titles=titles)
     months = len(j_ref[0]["status"]) if n else 0
-    shown: set[str] = set()
-    for i, (a, b) in enumerate(zip(j_ref, j_yours)):
-        for status in STATUSES:
-            xs, ys, hover = [], [], []
+    fig = go.Figure()
+    rows = {}  # (persona, key) -> y
+    for i in range(n):
+        rows[(i, "reference")], rows[(i, "yours")] = -(3 * i + 1), -(3 * i + 2)
+    for status in STATUSES:
+        xs, ys, hover = [], [], []
+        for i, (a, b) in enumerate(zip(j_ref, j_yours)):
             for key, j in (("reference", a), ("yours", b)):
                 for m in range(month + 1):
                     if j["status"][m] == status:
                         xs.append(m)
-                        ys.append(labels[key])
-                        hover.append(f"{t('axis.month', lang)} {m} · {t('state.' + status, lang)}"
-                                     f"<br>{t('ws.last_attempt', lang, channel=t('channel.' + j['channel'][m], lang))}")
-            if not xs:
-                continue
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="markers", name=t(f"state.{status}", lang), legendgroup=status,
-                showlegend=status not in shown, text=hover, hovertemplate="%{text}<extra></extra>",
-                marker=dict(symbol="square", size=24, color=STATUS_COLOURS[status],
-                            line=dict(width=1, color="#9CA3AF" if status == "not_eligible" else "white"))),
-                row=i + 1, col=1)
-            shown.add(status)
-        fig.update_yaxes(categoryorder="array", categoryarray=[labels["yours"], labels["reference"]],
-                         row=i + 1, col=1, tickfont=dict(size=SIZE - 4), showgrid=False)
-    fig.update_xaxes(range=[-0.7, months - 0.3], showgrid=False, dtick=6)
-    if n:
-        fig.update_xaxes(title_text=t("axis.month", lang), row=n, col=1)
-    fig.update_annotations(font_size=SIZE - 2, xanchor="left", x=0)
-    base_layout(fig, lang, size=SIZE - 2, height=personas_height(n), margin=dict(l=170, r=20, t=100, b=60))
+                        ys.append(rows[(i, key)])
+                        channel = t("channel." + j["channel"][m], lang)
+                        hover.append(f"{labels[key]} · {t('axis.month', lang)} {m}<br>"
+                                     f"{t('state.' + status, lang)}<br>{t('ws.last_attempt', lang, channel=channel)}")
+        if not xs:
+            continue
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="markers", name=t(f"state.{status}", lang), text=hover,
+            hovertemplate="%{text}<extra></extra>",
+            marker=dict(symbol="square", size=24, color=STATUS_COLOURS[status],
+                        line=dict(width=1, color="#9CA3AF" if status == "not_eligible" else "white"))))
+    for i, j in enumerate(j_ref):
+        title = (f"<b>{t('persona.' + j['key'], lang)}</b>, {describe(j['profile'], lang, j['feminine'])}"
+                 f" · <i>{i18n.label('benefit', j['benefit'], lang)}</i>")
+        fig.add_annotation(x=0, xref="paper", xanchor="left", y=-(3 * i) - 0.1, yanchor="bottom", text=title,
+                           showarrow=False, font=dict(size=SIZE - 3))
+    ticks = sorted(rows.values(), reverse=True)
+    fig.update_yaxes(tickvals=ticks, ticktext=[labels["reference"] if y % 3 == 1 else labels["yours"]
+                                               for y in (-v for v in ticks)],
+                     range=[-(3 * n) + 0.4, 0.9], showgrid=False, zeroline=False, tickfont=dict(size=SIZE - 4))
+    fig.update_xaxes(range=[-0.7, months - 0.3], showgrid=False, zeroline=False, dtick=6,
+                     title_text=t("axis.month", lang))
+    base_layout(fig, lang, size=SIZE - 2, height=personas_height(n), margin=dict(l=170, r=20, t=60, b=60))
     fig.update_layout(legend=dict(font=dict(size=SIZE - 4)))
     return fig

@@ -264,7 +264,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "lever.closure": ("Guichets fermés", "Counters closed"),
     "lever.closure_help": ("Part des guichets de la CAF fermés, ceux des villages d'abord.",
                            "Share of agency counters closed, village counters first."),
-    "lever.online_only": ("Prime d'activité 100 % en ligne", "Prime d'activité online only"),
+    "lever.online_only": ("Prime d'activité 100 % en ligne", "In-work benefit (prime d'activité) online only"),
     "lever.email": ("Adresse e-mail obligatoire", "E-mail address required"),
     "lever.alternative": ("Accueil sans rendez-vous gardé pour les plus fragiles",
                           "Walk-in route kept for the most vulnerable"),

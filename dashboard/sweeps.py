@@ -6,10 +6,12 @@ relative to the root, and :func:`open_sweep` checks that name against a
 fresh listing and that the resolved path stays inside the root (no ``..``,
 no symlink escape).  A path typed into the browser is never opened.
 
-A sweep folder holds Parquet parts (one row per run: one column per swept
-dotted parameter path, ``point``, ``replication`` and metric columns), and
-optionally ``manifest.json`` (which may name the parameters) and
-``sensitivity.json`` (Sobol or Morris indices, SALib-like).
+A sweep folder is what ``sim sweep --out DIR`` writes (:mod:`sim.experiments.store`):
+``summary/part-*.parquet`` (one row per run: ``point``, ``replication``, one
+column per swept dotted parameter path, one per metric), ``manifest.json``
+(``kind: sweep``; ``sweep.parameters`` names the swept paths) and, after
+``--analyse``, ``sensitivity.json`` (Sobol, Morris or factorial indices with
+95 % CIs).  A folder of plain Parquet files with the same columns also opens.
 """
 
 from __future__ import annotations
@@ -39,26 +41,38 @@ class Sweep:
     data: pd.DataFrame
     params: list[str]
     metrics: list[str]
-    sensitivity: dict = field(default_factory=dict)  # metric -> {index: {param: (value, conf)}}
+    sensitivity: dict = field(default_factory=dict)  # metric -> {index: {param: (value, lo, hi)}}
 
     @property
     def points(self) -> int:
         return int(self.data["point"].nunique()) if "point" in self.data else len(self.data)
 
 
+NOT_RUNS = ("design", "aggregate", "differences")  # whole-sweep tables beside the run parts
+
+
 def _parquet_files(d: Path, limit: int) -> list[Path]:
+    """The run parts of a sweep folder: ``summary/*.parquet``, else top-level Parquet files."""
+    base = d / "summary" if (d / "summary").is_dir() else d
     files = []
-    for f in sorted(d.rglob("*.parquet")):
-        if any(part.startswith((".", "_")) for part in f.relative_to(d).parts):
-            continue  # temporary or hidden parts being written
+    for f in sorted(base.glob("*.parquet")):
+        if f.name.startswith((".", "_")) or f.stem in NOT_RUNS:
+            continue  # temporary parts being written, or whole-sweep tables
         files.append(f)
         if len(files) > limit:
             break
     return files
 
 
+def _is_sweep(d: Path) -> bool:
+    man = _read_json(d / "manifest.json")
+    if isinstance(man, dict) and man.get("kind") not in (None, "sweep"):
+        return False  # e.g. a ``sim compare`` folder: nothing was swept
+    return bool(_parquet_files(d, 1))
+
+
 def list_sweeps(root: Path, max_depth: int = 2) -> list[str]:
-    """Folders under ``root`` (relative POSIX names) that hold Parquet results."""
+    """Folders under ``root`` (relative POSIX names) that hold sweep results."""
     root = Path(root)
     if not root.is_dir():
         return []
@@ -72,9 +86,9 @@ def list_sweeps(root: Path, max_depth: int = 2) -> list[str]:
             except OSError:
                 continue
             for c in children:
-                if not _inside(c, root):
+                if not _inside(c, root) or c.name in ("summary", "timeseries"):
                     continue
-                if (c / "manifest.json").is_file() or any(c.glob("*.parquet")) or any(c.glob("*/*.parquet")):
+                if _is_sweep(c):
                     out.append(c.relative_to(root).as_posix())
                 nxt.append(c)
         frontier = nxt
@@ -148,15 +162,16 @@ def _param_columns(data: pd.DataFrame, manifest) -> list[str]:
 
 # -- sensitivity indices --------------------------------------------------------------
 
-INDEX_CONF = {"S1": "S1_conf", "ST": "ST_conf", "mu_star": "mu_star_conf", "sigma": None}
+INDICES = ("S1", "ST", "mu_star", "sigma")
 
 
 def _sensitivity(raw) -> dict:
-    """Normalise SALib-like output to ``{metric: {index: {param: (value, conf)}}}``.
+    """Normalise sensitivity output to ``{metric: {index: {param: (value, lo, hi)}}}``.
 
-    Accepted shapes: ``{metric: {"names": [...], "S1": [...], "S1_conf": [...], ...}}``,
-    the same nested under ``"metrics"`` or ``"indices"``, or ``{metric: {index:
-    {param: value}}}`` with ``{index}_conf`` alike.  Anything else is ignored.
+    Reads ``sim sweep --analyse``'s ``sensitivity.json``: per metric, a
+    ``factors`` list (``{"name", "S1", "S1_ci": [lo, hi], ...}``), else
+    SALib-style parallel lists (``names``, ``S1``, ``S1_conf`` half-widths).
+    Anything else is ignored; missing CIs are ``None``.
     """
     out: dict = {}
     if not isinstance(raw, dict):
@@ -168,19 +183,33 @@ def _sensitivity(raw) -> dict:
     for metric, node in raw.items():
         if not isinstance(node, dict):
             continue
-        node = node.get("indices", node) if isinstance(node.get("indices"), dict) else node
-        names = node.get("names") or node.get("parameters") or node.get("params")
-        entry = {}
-        for idx, conf_key in INDEX_CONF.items():
-            vals = node.get(idx)
-            confs = node.get(conf_key) if conf_key else None
-            if isinstance(vals, list) and isinstance(names, list) and len(vals) == len(names):
+        entry: dict = {}
+        factors = node.get("factors")
+        names = node.get("names")
+        if isinstance(factors, list) and all(isinstance(f, dict) and "name" in f for f in factors):
+            for idx in INDICES:
+                vals = {}
+                for f in factors:
+                    v = _num(f.get(idx))
+                    ci = f.get(f"{idx}_ci")
+                    lo, hi = (_num(ci[0]), _num(ci[1])) if isinstance(ci, list) and len(ci) == 2 else (None, None)
+                    if v is not None:
+                        vals[str(f["name"])] = (v, lo, hi)
+                if vals:
+                    entry[idx] = vals
+        elif isinstance(names, list):
+            for idx in INDICES:
+                vals, confs = node.get(idx), node.get(f"{idx}_conf")
+                if not isinstance(vals, list) or len(vals) != len(names):
+                    continue
                 confs = confs if isinstance(confs, list) and len(confs) == len(vals) else [None] * len(vals)
-                entry[idx] = {str(n): (_num(v), _num(c)) for n, v, c in zip(names, vals, confs)}
-            elif isinstance(vals, dict):
-                confs = confs if isinstance(confs, dict) else {}
-                entry[idx] = {str(n): (_num(v), _num(confs.get(n))) for n, v in vals.items()}
-        entry = {k: v for k, v in entry.items() if any(x[0] is not None for x in v.values())}
+                got = {}
+                for n, v, c in zip(names, vals, confs):
+                    v, c = _num(v), _num(c)
+                    if v is not None:
+                        got[str(n)] = (v, None if c is None else v - c, None if c is None else v + c)
+                if got:
+                    entry[idx] = got
         if entry:
             out[str(metric)] = entry
     return out

@@ -101,14 +101,16 @@ def fig_sensitivity(sweep: sw.Sweep, metric: str, lang: str) -> go.Figure:
         return empty_figure(lang, "sw.no_sensitivity", height=480)
     fig = go.Figure()
     params = sorted({p for idx in entry.values() for p in idx},
-                    key=lambda p: -max((entry.get(k, {}).get(p, (0, None))[0] or 0) for k in entry))
+                    key=lambda p: -max((entry[k].get(p, (0,))[0] or 0) for k in entry))
     for idx, values in entry.items():
-        ys = [values.get(p, (None, None)) for p in params]
+        rows = [values.get(p, (None, None, None)) for p in params]
+        has_ci = any(lo is not None for _, lo, _ in rows)
         fig.add_trace(go.Bar(
-            y=params, x=[v for v, _ in ys], orientation="h", name=t(f"sw.{idx}", lang),
+            y=params, x=[v for v, _, _ in rows], orientation="h", name=t(f"sw.{idx}", lang),
             marker_color=INDEX_COLOURS[idx],
-            error_x=dict(type="data", array=[c or 0 for _, c in ys], visible=any(c for _, c in ys),
-                         thickness=1.5, color="#374151"),
+            error_x=dict(type="data", symmetric=False, visible=has_ci, thickness=1.5, color="#374151",
+                         array=[(hi - v) if hi is not None and v is not None else 0 for v, _, hi in rows],
+                         arrayminus=[(v - lo) if lo is not None and v is not None else 0 for v, lo, _ in rows]),
             hovertemplate="%{y}: %{x:.3f}<extra>" + t(f"sw.{idx}", lang) + "</extra>"))
     fig.update_layout(barmode="group")
     fig.update_xaxes(title_text=t("sw.index", lang), rangemode="tozero")

@@ -130,29 +130,24 @@ def register(app, state) -> None:
         return (round(100 * lv["closure"]), lv["online_only"], lv["email"], lv["mediation_hours"], lv["mode"],
                 lv["alternative"], lv["automatic"])
 
-    @app.callback(Output("ws-result", "data"),
-                  *[Input(i, "value") for i in LEVER_INPUTS], Input("ws-reference", "value"))
-    def rerun(closure, online_only, email, mediation, mode, alternative, automatic, reference):
+    # one callback from lever to figures (no round trip through a store): the trainer's
+    # settings run once (about half a second), everything else comes from the cache
+    @app.callback(Output("ws-result", "data"), Output("ws-kpis", "children"), Output("ws-fig-ts", "figure"),
+                  Output("ws-fig-causes", "figure"), Output("ws-fig-personas", "figure"),
+                  Output("ws-stamp", "children"),
+                  *[Input(i, "value") for i in LEVER_INPUTS], Input("ws-reference", "value"),
+                  Input("ws-month", "value"), State("lang", "value"))
+    def update(closure, online_only, email, mediation, mode, alternative, automatic, reference, month, lang):
         levers = clean_levers({"closure": (closure or 0) / 100, "online_only": online_only, "email": email,
                                "mediation_hours": mediation, "mode": mode, "alternative": alternative,
                                "automatic": automatic})
         reference = reference if reference in PRESETS else "p2013"
-        run(preset_levers(reference))
-        res, _ = run(levers)
-        return {"levers": levers, "reference": reference, "hash": res.scenario.content_hash()[:12]}
-
-    @app.callback(Output("ws-kpis", "children"), Output("ws-fig-ts", "figure"), Output("ws-fig-causes", "figure"),
-                  Output("ws-fig-personas", "figure"),
-                  Output("ws-stamp", "children"),
-                  Input("ws-result", "data"), Input("ws-month", "value"), State("lang", "value"))
-    def figures(data, month, lang):
-        if not data:
-            raise PreventUpdate
-        ref, ref_picker = run(preset_levers(data["reference"]))
-        yours, your_picker = run(data["levers"])
+        ref, ref_picker = run(preset_levers(reference))
+        yours, your_picker = run(levers)
+        data = {"levers": levers, "reference": reference, "hash": yours.scenario.content_hash()[:12]}
         months = ref.scenario.data["months"]
         month = int(min(max(month if month is not None else months - 1, 0), months - 1))
-        labels = {"reference": t(f"preset_short.{data['reference']}", lang), "yours": t("ws.yours", lang)}
+        labels = {"reference": t(f"preset_short.{reference}", lang), "yours": t("ws.yours", lang)}
         a, b = fw.month_numbers(ref, month), fw.month_numbers(yours, month)
         sub = t("ws.kpi_month", lang, m=month, n=i18n.num(ref.scenario.data["population"]["households"], lang))
         kpis = [
@@ -168,11 +163,11 @@ def register(app, state) -> None:
         chosen = choose(ref.replications[0].trace, ref_picker)
         j_ref = journeys(ref.replications[0].trace, ref_picker, chosen)
         j_yours = journeys(yours.replications[0].trace, your_picker, chosen)
-        return (kpis,
+        return (data, kpis,
                 fw.fig_timeseries(ref, yours, labels, month, s.workshop_start, lang),
                 fw.fig_causes(ref, yours, labels, month, lang),
                 fw.fig_personas(j_ref, j_yours, labels, month, lang),
-                f"{data['hash']}|{data['reference']}|{month}|{lang}")
+                f"{data['hash']}|{reference}|{month}|{lang}")
 
     @app.callback(Output("ws-play-tick", "disabled"), Output("ws-play", "children"),
                   Output("ws-month", "value", allow_duplicate=True),
