@@ -21,6 +21,7 @@ from pathlib import Path
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html
+from plotly.subplots import make_subplots
 
 from . import i18n, tab_compare, tab_sweeps, tab_workshop
 from .config import Settings
@@ -110,15 +111,22 @@ def create_app(settings: Settings | None = None) -> Dash:
     tab_workshop.register(app, state)
     tab_sweeps.register(app, state)
     state.runner.warm_up()
-    empty_figure(i18n.DEFAULT_LANG).to_json()  # plotly builds its templates once, not in the first request
+    # plotly builds its templates and subplot machinery once: here, not in the first request
+    empty_figure(i18n.DEFAULT_LANG).to_json()
+    make_subplots(rows=1, cols=2)
     app.sim_state = state
     return app
 
 
 def serve(host: str = "127.0.0.1", port: int = 8050) -> None:
-    """Run the dashboard (``sim dashboard``): loopback only unless ``host`` says otherwise."""
+    """Run the dashboard (``sim dashboard``): loopback only unless ``host`` says otherwise.
+
+    The default comparison starts computing at once, so that it is ready (or
+    nearly) when the browser opens the page.
+    """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app()
+    tab_compare.prefetch(app.sim_state)
     print(f"Dashboard: http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     try:
         app.run(host=host, port=port, debug=False, dev_tools_ui=False, dev_tools_hot_reload=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-GRAPH_CONFIG = {"displaylogo": False,
+GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": "hover",
                 "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"]}
 
 
@@ -23,9 +23,10 @@ def field_label(text: str, help_id: str | None = None, help_text: str | None = N
     return html.Div(children, className="field-label-row")
 
 
-def graph(graph_id: str, height: int) -> dcc.Graph:
+def graph(graph_id: str, height: int, modebar: bool = True) -> dcc.Graph:
     """A graph that fills its card's width, ``height`` pixels high (the figure's own height)."""
-    return dcc.Graph(id=graph_id, config=GRAPH_CONFIG, className="graph-box", responsive=True,
+    config = GRAPH_CONFIG if modebar else {**GRAPH_CONFIG, "displayModeBar": False}
+    return dcc.Graph(id=graph_id, config=config, className="graph-box", responsive=True,
                      style={"height": f"{height}px"})
 
 

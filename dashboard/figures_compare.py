@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import plotly.graph_objects as go
@@ -34,6 +35,11 @@ class Entry:
     label: str  # display name in the page's language
     colour: str
     result: RunResult
+
+    @cached_property
+    def summary(self) -> dict:
+        """The run's summary, computed once (``RunResult.summary`` recomputes on every access)."""
+        return self.result.summary
 
 
 # -- headline numbers -----------------------------------------------------------------
@@ -61,16 +67,21 @@ def _get(node: dict, path: tuple) -> dict:
 
 def headline(entries: list[Entry]) -> dict:
     """``{card: [{"mean", "ci95", "diff", "diff_ci95"} per entry]}``; diff is B - reference, paired."""
-    reps = [[_with_total(r.summary) for r in e.result.replications] for e in entries]
+    paths = [path for _, path, _ in CARD_METRICS]
+    # only the card metrics: aggregating whole summaries (hundreds of leaves) is slow
+    reps = [[{".".join(p): _get(_with_total(r.summary), p) for p in paths} for r in e.result.replications]
+            for e in entries]
     aggs = [aggregate(r) for r in reps]
+    diffs = [paired_difference(reps[0], r) if i > 0 and len(r) == len(reps[0]) else None
+             for i, r in enumerate(reps)]
     out: dict = {}
     for card, path, _ in CARD_METRICS:
         rows = []
         for i, e in enumerate(entries):
-            node = _get(aggs[i], path)
+            node = aggs[i][".".join(path)]
             row = {"mean": node["mean"], "ci95": node["ci95"], "diff": None, "diff_ci95": [None, None]}
-            if i > 0 and len(reps[i]) == len(reps[0]):
-                d = _get(paired_difference(reps[0], reps[i]), path)
+            if diffs[i] is not None:
+                d = diffs[i][".".join(path)]
                 row["diff"], row["diff_ci95"] = d["mean"], d["ci95"]
             rows.append(row)
         out[card] = rows
@@ -143,7 +154,7 @@ def fig_causes(entries: list[Entry], lang: str) -> go.Figure:
     fig = go.Figure()
     labels = [e.label for e in entries]
     for c, colour in zip(("non_knowledge", "non_proposition", "non_demand", "non_reception"), CAUSE_COLOURS):
-        ys = [e.result.summary["non_take_up_by_cause"][c]["mean"] or 0.0 for e in entries]
+        ys = [e.summary["non_take_up_by_cause"][c]["mean"] or 0.0 for e in entries]
         fig.add_trace(go.Bar(x=labels, y=ys, name=t(f"cause.{c}", lang), marker_color=colour,
                              text=[i18n.pct(y, lang) if y >= 0.015 else "" for y in ys],
                              textposition="inside", insidetextanchor="middle",
@@ -172,21 +183,23 @@ def fig_groups(entries: list[Entry], lang: str) -> go.Figure:
     groups = list(GROUP_LABELS)
     fig = make_subplots(rows=2, cols=3, subplot_titles=[t(f"group.{g}", lang) for g in groups],
                         shared_yaxes=True, horizontal_spacing=0.04, vertical_spacing=0.2)
+    traces, rows, cols = [], [], []  # added in one batch: much faster than one add_trace each
     for gi, g in enumerate(groups):
-        row, col = gi // 3 + 1, gi % 3 + 1
         cats = [i18n.label(g, lab, lang) for lab in GROUP_LABELS[g]]
         for e in entries:
-            node = e.result.summary["by_group"][g]
+            node = e.summary["by_group"][g]
             ys = [node[lab]["non_take_up_rate"]["mean"] for lab in GROUP_LABELS[g]]
             cis = [node[lab]["non_take_up_rate"]["ci95"] for lab in GROUP_LABELS[g]]
             has_ci = all(ci[0] is not None for ci in cis)
             err = dict(type="data", symmetric=False, thickness=1.5, width=3, color="#374151",
                        array=[ci[1] - y for ci, y in zip(cis, ys)],
                        arrayminus=[y - ci[0] for ci, y in zip(cis, ys)]) if has_ci else None
-            fig.add_trace(go.Bar(x=cats, y=ys, name=e.label, marker_color=e.colour, error_y=err,
+            traces.append(go.Bar(x=cats, y=ys, name=e.label, marker_color=e.colour, error_y=err,
                                  legendgroup=e.key, showlegend=gi == 0,
-                                 hovertemplate="%{x}: %{y:.1%}<extra>" + e.label + "</extra>"),
-                          row=row, col=col)
+                                 hovertemplate="%{x}: %{y:.1%}<extra>" + e.label + "</extra>"))
+            rows.append(gi // 3 + 1)
+            cols.append(gi % 3 + 1)
+    fig.add_traces(traces, rows=rows, cols=cols)
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     fig.update_yaxes(title_text=t("axis.rate", lang), row=1, col=1)
@@ -205,20 +218,23 @@ SERVICE_SERIES = {"social_services": "hours_social_services", "associations": "h
 def fig_workload(entries: list[Entry], lang: str) -> go.Figure:
     fig = make_subplots(rows=1, cols=3, subplot_titles=[t(f"service.{s}", lang) for s in SERVICES],
                         shared_yaxes=True, horizontal_spacing=0.04)
+    traces, cols = [], []
     for si, svc in enumerate(SERVICES):
         for e in entries:
             vals = np.array([r.series[SERVICE_SERIES[svc]] for r in e.result.replications])
             mean, lo, hi = band(vals)
             x = np.arange(len(mean))
             if len(vals) > 1:
-                fig.add_trace(go.Scatter(x=np.r_[x, x[::-1]], y=np.r_[hi, lo[::-1]], fill="toself",
+                traces.append(go.Scatter(x=np.r_[x, x[::-1]], y=np.r_[hi, lo[::-1]], fill="toself",
                                          fillcolor=rgba(e.colour, 0.15), line=dict(width=0),
-                                         hoverinfo="skip", showlegend=False), row=1, col=si + 1)
-            fig.add_trace(go.Scatter(x=x, y=mean, name=e.label, legendgroup=e.key, showlegend=si == 0,
+                                         hoverinfo="skip", showlegend=False))
+                cols.append(si + 1)
+            traces.append(go.Scatter(x=x, y=mean, name=e.label, legendgroup=e.key, showlegend=si == 0,
                                      mode="lines", line=dict(color=e.colour, width=3),
-                                     hovertemplate="%{y:,.0f} h<extra>" + e.label + "</extra>"),
-                          row=1, col=si + 1)
-        fig.update_xaxes(title_text=t("axis.month", lang), row=1, col=si + 1)
+                                     hovertemplate="%{y:,.0f} h<extra>" + e.label + "</extra>"))
+            cols.append(si + 1)
+    fig.add_traces(traces, rows=[1] * len(traces), cols=cols)
+    fig.update_xaxes(title_text=t("axis.month", lang))
     fig.update_yaxes(title_text=t("axis.hours", lang), rangemode="tozero", row=1, col=1)
     base_layout(fig, lang, height=HEIGHTS["workload"], margin=dict(l=70, r=20, t=95, b=60))
     fig.update_annotations(font_size=16)

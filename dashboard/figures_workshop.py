@@ -23,8 +23,11 @@ SIZE = 20  # base font size on a projector
 HEIGHTS = {"ts": 430, "causes": 430}
 
 
+ROWS_PER_PERSONA = 3.6  # title, reference row, your row, gap (y units)
+
+
 def personas_height(n: int) -> int:
-    return 130 + 118 * n
+    return 120 + 130 * n
 
 
 def month_numbers(result: RunResult, month: int) -> dict:
@@ -123,8 +126,9 @@ def fig_personas(j_ref: list[dict], j_yours: list[dict], labels: dict, month: in
     months = len(j_ref[0]["status"]) if n else 0
     fig = go.Figure()
     rows = {}  # (persona, key) -> y
+    step = ROWS_PER_PERSONA
     for i in range(n):
-        rows[(i, "reference")], rows[(i, "yours")] = -(3 * i + 1), -(3 * i + 2)
+        rows[(i, "reference")], rows[(i, "yours")] = -(step * i + 1), -(step * i + 2)
     for status in STATUSES:
         xs, ys, hover = [], [], []
         for i, (a, b) in enumerate(zip(j_ref, j_yours)):
@@ -146,12 +150,12 @@ def fig_personas(j_ref: list[dict], j_yours: list[dict], labels: dict, month: in
     for i, j in enumerate(j_ref):
         title = (f"<b>{t('persona.' + j['key'], lang)}</b>, {describe(j['profile'], lang, j['feminine'])}"
                  f" · <i>{i18n.label('benefit', j['benefit'], lang)}</i>")
-        fig.add_annotation(x=0, xref="paper", xanchor="left", y=-(3 * i) - 0.1, yanchor="bottom", text=title,
-                           showarrow=False, font=dict(size=SIZE - 3))
-    ticks = sorted(rows.values(), reverse=True)
-    fig.update_yaxes(tickvals=ticks, ticktext=[labels["reference"] if y % 3 == 1 else labels["yours"]
-                                               for y in (-v for v in ticks)],
-                     range=[-(3 * n) + 0.4, 0.9], showgrid=False, zeroline=False, tickfont=dict(size=SIZE - 4))
+        fig.add_annotation(x=0, xref="paper", xanchor="left", y=-(step * i) - 0.35, yanchor="bottom",
+                           text=title, showarrow=False, font=dict(size=SIZE - 3))
+    ticks = [y for i in range(n) for y in (rows[(i, "reference")], rows[(i, "yours")])]
+    fig.update_yaxes(tickvals=ticks, ticktext=[labels["reference"], labels["yours"]] * n,
+                     range=[-(step * (n - 1)) - 2.5, 0.6], showgrid=False, zeroline=False,
+                     tickfont=dict(size=SIZE - 4))
     fig.update_xaxes(range=[-0.7, months - 0.3], showgrid=False, zeroline=False, dtick=6,
                      title_text=t("axis.month", lang))
     base_layout(fig, lang, size=SIZE - 2, height=personas_height(n), margin=dict(l=170, r=20, t=60, b=60))

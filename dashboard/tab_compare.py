@@ -173,6 +173,18 @@ def _csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
+def default_comparison(state) -> list:
+    """The bundled scenarios shown on first load, at the default size."""
+    n = state.settings.compare_households
+    return [resolve(k, state.uploads).with_overrides({"population.households": n}) for k in DEFAULT_SCENARIOS]
+
+
+def prefetch(state) -> None:
+    """Start the first-load comparison in the background (the page then finds it running or done)."""
+    s = state.settings
+    state.runner.submit(default_comparison(state), s.compare_seed, s.compare_replications)
+
+
 def register(app, state) -> None:
     s = state.settings
 

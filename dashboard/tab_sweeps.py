@@ -82,6 +82,7 @@ def fig_heatmap(sweep: sw.Sweep, metric: str, x: str, y: str | None, lang: str) 
         z=table.to_numpy(), x=[_tick(v) for v in table.columns], y=[_tick(v) for v in table.index],
         colorscale="Viridis", reversescale=True, colorbar=dict(title=dict(text=label, side="right"),
                                                             tickformat=fmt),
+        texttemplate=f"%{{z:{fmt}}}", textfont=dict(size=14),
         customdata=text, hovertemplate=(f"{x} = %{{x}}<br>{y} = %{{y}}<br>{label} = %{{z:{fmt}}}"
                                         f"<br>%{{customdata}} {t('sw.runs', lang)}<extra></extra>")))
     fig.update_xaxes(title_text=x, type="category")

@@ -75,18 +75,18 @@ def layout(lang: str, state) -> html.Div:
                                        searchable=False, className="ws-reference", **keep)],
                          className="reference-box"),
                 player,
-                graph("ws-fig-ts", fw.HEIGHTS["ts"]),
+                graph("ws-fig-ts", fw.HEIGHTS["ts"], modebar=False),
             ]), className="figure-card"), xl=7),
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.H3(t("fig.causes", lang), className="card-title-figure"),
-                graph("ws-fig-causes", fw.HEIGHTS["causes"]),
+                graph("ws-fig-causes", fw.HEIGHTS["causes"], modebar=False),
             ]), className="figure-card"), xl=5),
         ], className="g-3 mt-1"),
     ])
     personas = dbc.Card(dbc.CardBody([
         html.H3(t("ws.personas", lang), className="card-title-figure"),
         html.Div(t("ws.personas_note", lang), className="figure-note"),
-        graph("ws-fig-personas", fw.personas_height(len(PERSONAS))),
+        graph("ws-fig-personas", fw.personas_height(len(PERSONAS)), modebar=False),
     ]), className="figure-card mt-3")
     return html.Div(className="workshop tab-body", children=[
         dbc.Row([dbc.Col(levers, xl=3, lg=4), dbc.Col(right, xl=9, lg=8)], className="g-3"),

@@ -106,7 +106,8 @@ def screenshot(dash_duo, name: str) -> Path:
     """Save a full-page screenshot of the current tab as artifacts/screenshots/NAME.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     driver = dash_duo.driver
-    height = driver.execute_script("return document.body.scrollHeight")
+    height = driver.execute_script(
+        "return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
     driver.set_window_size(WINDOW[0], max(WINDOW[1], height + 40))
     time.sleep(0.8)  # plotly redraws at the new size
     path = SCREENSHOTS / f"{name}.png"
