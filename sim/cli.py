@@ -74,9 +74,10 @@ def format_table(summaries: list[dict]) -> str:
 
 
 def cmd_run(args) -> int:
-    from . import load_scenario, run
+    from . import limits, load_scenario, run
     from .output import write_run
     sc = load_scenario(args.scenario, sets=args.set)
+    limits.check(sc, args.replications, args.workers, allow_large=args.allow_large)
     t0 = time.perf_counter()
     result = run(sc, replications=args.replications, seed=args.seed, workers=args.workers)
     elapsed = time.perf_counter() - t0
@@ -157,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run a scenario and summarise it")
     p.add_argument("scenario", help="scenario file, or the name of a bundled scenario")
     common(p)
+    p.add_argument("--allow-large", action="store_true",
+                   help="lift the cap on households × months × replications (see README)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("validate", help="check scenario files (exit 2 if any is invalid)")

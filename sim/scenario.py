@@ -40,6 +40,19 @@ class _StrictLoader(yaml.SafeLoader):
             raise ScenarioError(f"line {event.start_mark.line + 1}: YAML anchors and aliases are not allowed")
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                dup = key in seen
+            except TypeError:  # unhashable key: let the base class complain
+                break
+            if dup:
+                raise ScenarioError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
 
 def read_yaml(text: str | bytes, source: str) -> Any:
     """Parse YAML text strictly; errors become one-line :class:`ScenarioError`."""
