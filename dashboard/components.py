@@ -5,8 +5,15 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from . import i18n
+
 GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": "hover",
                 "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"]}
+
+
+def dropdown(id_: str, lang: str, **props) -> dcc.Dropdown:
+    """A ``dcc.Dropdown`` whose own texts ("Search", "2 selected"...) come from the translation table."""
+    return dcc.Dropdown(id=id_, labels=i18n.dropdown_labels(lang), **props)
 
 
 def help_icon(target: str, text: str) -> list:

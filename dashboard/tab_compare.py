@@ -20,7 +20,7 @@ from sim.output import group_rows, replication_rows, timeseries_rows
 
 from . import figures_compare as fc
 from . import i18n
-from .components import field_label, graph_card, help_icon, stamp
+from .components import dropdown, field_label, graph_card, help_icon, stamp
 from .i18n import t
 from .scenarios import UploadError, bundled_names, colours_for, display_name, resolve
 from .theme import empty_figure
@@ -44,7 +44,7 @@ def layout(lang: str, state) -> dbc.Row:
     controls = dbc.Card(dbc.CardBody([
         html.H2(t("cmp.settings", lang), className="panel-title"),
         field_label(t("cmp.scenarios", lang), "cmp-scenarios-help", t("cmp.scenarios_help", lang)),
-        dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="cmp-scenarios", multi=True, value=DEFAULT_SCENARIOS, options=_options([], lang),
+        dropdown("cmp-scenarios", lang, multi=True, value=DEFAULT_SCENARIOS, options=_options([], lang),
                      clearable=False, persistence=True, persistence_type="session",
                      placeholder=t("cmp.scenarios", lang)),
         dcc.Upload(id="cmp-upload", className="upload-box", multiple=False, accept=".yaml,.yml",
@@ -80,16 +80,16 @@ def layout(lang: str, state) -> dbc.Row:
                        color="primary"),
         ], className="download-buttons"),
         html.Div([
-            dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="cmp-yaml-which", clearable=False, className="yaml-which"),
+            dropdown("cmp-yaml-which", lang, clearable=False, className="yaml-which"),
             dbc.Button("YAML", id="cmp-dl-yaml", size="sm", outline=True, color="primary"),
         ], className="yaml-row"),
     ]), className="panel")
 
     sankey_controls = dbc.Row([
         dbc.Col([field_label(t("sankey.scenario", lang)),
-                 dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="cmp-sankey-scenario", clearable=False)], md=4),
+                 dropdown("cmp-sankey-scenario", lang, clearable=False)], md=4),
         dbc.Col([field_label(t("sankey.benefit", lang)),
-                 dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="cmp-sankey-benefit", clearable=False, value="all",
+                 dropdown("cmp-sankey-benefit", lang, clearable=False, value="all",
                               persistence=True, persistence_type="session",
                               options=[{"label": t("benefit.all", lang), "value": "all"}])], md=4),
     ], className="g-2 mb-2")

@@ -14,7 +14,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from . import i18n
 from . import sweeps as sw
-from .components import field_label, graph_card, stamp
+from .components import dropdown, field_label, graph_card, stamp
 from .i18n import t
 from .theme import base_layout, empty_figure
 
@@ -26,13 +26,13 @@ def layout(lang: str, state) -> html.Div:
     root = str(state.settings.results_root)
     controls = dbc.Card(dbc.CardBody(dbc.Row([
         dbc.Col([field_label(t("sw.dir", lang)),
-                 dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="sw-dir", **keep),
+                 dropdown("sw-dir", lang, **keep),
                  html.Small(t("sw.dir_help", lang, root=root), className="text-muted d-block mt-1"),
                  dbc.Button(t("sw.refresh", lang), id="sw-refresh", size="sm", outline=True,
                             color="secondary", className="mt-2")], lg=4),
-        dbc.Col([field_label(t("sw.metric", lang)), dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="sw-metric", **keep)], lg=3),
-        dbc.Col([field_label(t("sw.x", lang)), dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="sw-x", **keep)], lg=2, md=6),
-        dbc.Col([field_label(t("sw.y", lang)), dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="sw-y", **keep)], lg=3, md=6),
+        dbc.Col([field_label(t("sw.metric", lang)), dropdown("sw-metric", lang, **keep)], lg=3),
+        dbc.Col([field_label(t("sw.x", lang)), dropdown("sw-x", lang, **keep)], lg=2, md=6),
+        dbc.Col([field_label(t("sw.y", lang)), dropdown("sw-y", lang, **keep)], lg=3, md=6),
     ], className="g-3")), className="panel")
     return html.Div(className="tab-body", children=[
         controls,

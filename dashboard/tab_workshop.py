@@ -15,7 +15,7 @@ from dash.exceptions import PreventUpdate
 
 from . import figures_workshop as fw
 from . import i18n
-from .components import field_label, graph, help_icon, stamp
+from .components import dropdown, field_label, graph, help_icon, stamp
 from .i18n import t
 from .personas import PERSONAS, PersonaPicker, choose, journeys
 from .scenarios import PRESETS, WORKSHOP_COLOURS, clean_levers, preset_levers, workshop_scenario
@@ -34,7 +34,7 @@ def layout(lang: str, state) -> html.Div:
     base = preset_levers("p2013")
     levers = dbc.Card(dbc.CardBody([
         field_label(t("ws.preset", lang)),
-        dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="ws-preset", options=presets, value="p2013", clearable=False, searchable=False, **keep),
+        dropdown("ws-preset", lang, options=presets, value="p2013", clearable=False, searchable=False, **keep),
         html.H2(t("ws.levers", lang), className="panel-title mt-3"),
         field_label(t("lever.closure", lang), "ws-closure-help", t("lever.closure_help", lang)),
         dcc.Slider(allow_direct_input=False, id="ws-closure", min=0, max=100, step=10, value=round(100 * base["closure"]),
@@ -71,7 +71,7 @@ def layout(lang: str, state) -> html.Div:
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.Div([field_label(t("ws.reference", lang)),
-                          dcc.Dropdown(labels=i18n.dropdown_labels(lang), id="ws-reference", options=presets, value="p2013", clearable=False,
+                          dropdown("ws-reference", lang, options=presets, value="p2013", clearable=False,
                                        searchable=False, className="ws-reference", **keep)],
                          className="reference-box"),
                 player,
