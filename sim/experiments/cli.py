@@ -142,13 +142,18 @@ def closing_note(c, metric: str, precision: float | None) -> str:
             continue
         hp = (p["ci95"][1] - p["ci95"][0]) / 2
         hu = (u["ci95"][1] - u["ci95"][0]) / 2
-        ratio = f"{hu / hp:.1f}x narrower" if hp > 0 else "zero width"
+        if hp == 0:
+            ratio = "paired interval has zero width"
+        elif hu / hp >= 1.05:
+            ratio = f"paired interval {hu / hp:.1f}x narrower"
+        else:
+            ratio = f"paired/unpaired width ratio {hp / hu:.2f}" if hu > 0 else "unpaired has zero width"
         unit = " pp" if pct else ""
         lines.append(
             f"{metric}, {c.names[i]} - {c.names[0]}: {_fmt(p['mean'], pct, True)}{unit}; "
             f"paired 95 % CI [{_fmt(p['ci95'][0], pct, True)}; {_fmt(p['ci95'][1], pct, True)}] "
             f"(half-width {_fmt(hp, pct)}{unit}) vs unpaired [{_fmt(u['ci95'][0], pct, True)}; "
-            f"{_fmt(u['ci95'][1], pct, True)}] (half-width {_fmt(hu, pct)}{unit}): paired is {ratio}")
+            f"{_fmt(u['ci95'][1], pct, True)}] (half-width {_fmt(hu, pct)}{unit}): {ratio}")
         if precision is not None:
             sd_p = c.sd_paired[i - 1][metric]
             sa, sb = c.sd_unpaired[i - 1][metric]

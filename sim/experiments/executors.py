@@ -145,7 +145,7 @@ class DaskExecutor(Executor):
                 self.client = Client(self.cluster)
                 self.address = self.cluster.scheduler_address
             else:
-                self.client = Client(scheduler, timeout="30s")
+                self.client = Client(scheduler, timeout="10s")
                 self.client.wait_for_workers(1, timeout=wait_timeout)
         except (OSError, TimeoutError) as err:
             self.close()

@@ -63,6 +63,11 @@ def _ci(mean, lo, hi, pct, signed=False) -> str:
     return f"{_fmt(mean, pct, signed)}{unit} [{_fmt(lo, pct, signed)}; {_fmt(hi, pct, signed)}]"
 
 
+def _value(v) -> str:
+    """A parameter value for a table: floats to 4 significant digits."""
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
 def _table(head, rows) -> str:
     out = ["<table><thead><tr>", *[f"<th>{_e(h)}</th>" for h in head], "</tr></thead><tbody>"]
     for r in rows:
@@ -201,7 +206,7 @@ def _sweep_body(res: Results, root: Path, figs: _Figures) -> str:
         prow = []
         d = design.set_index("point")
         for p in pick:
-            prow.append((p, *[d.loc[p, f] for f in factors],
+            prow.append((p, *[_value(d.loc[p, f]) for f in factors],
                          _ci(mean.loc[p, metric], lo.loc[p, metric], hi.loc[p, metric], pct)))
         title = "Points" if len(order) <= 40 else "Ten lowest and ten highest points"
         body += [f"<h2>{title} by {_e(metric)}</h2>",
@@ -217,7 +222,8 @@ def _sweep_body(res: Results, root: Path, figs: _Figures) -> str:
         order = mean[metric].sort_values(kind="stable").index.tolist()
         picks = sorted({order[0], order[len(order) // 2], order[-1]}, key=order.index)
         d = design.set_index("point")
-        labels = {p: f"point {p}: " + ", ".join(f"{f}={d.loc[p, f]}" for f in factors) for p in picks}
+        labels = {p: f"point {p}: " + ", ".join(f"{f}={_value(d.loc[p, f])}" for f in factors)
+                  for p in picks}
         figs.add(F.timeseries_bands(res.timeseries, labels, report_start=_report_start(res, root),
                                     title="Non-take-up rate by month: lowest, median and highest "
                                           "points (mean and 95 % CI)"))
