@@ -217,6 +217,14 @@ def test_cli_sweep_input_errors_exit_2(tmp_path, capsys):
     assert "population.househlds" in capsys.readouterr().err
     assert main(["sweep", str(good), "-q", "--dask-local", "0"]) == 2
     assert main(["compare", "baseline_2013", "-q"]) == 2
+    capsys.readouterr()
+    # sim run's resource checks: a typo in the household count is refused before running
+    assert main(["compare", "baseline_2013", "online_only_2016", "-q", "-r", "3",
+                 "--set", "population.households=40000000"]) == 2
+    assert "population.households" in capsys.readouterr().err
+    assert main(["sweep", str(good), "-q", "--set", "population.households=40000000",
+                 "-r", "3", "-o", str(tmp_path / "o3")]) == 2
+    assert "population.households" in capsys.readouterr().err
 
 
 def test_designs_points_and_order(tmp_path):

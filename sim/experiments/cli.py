@@ -36,6 +36,8 @@ def _common(p, replications_default, seed_default):
                    help="start a local Dask cluster of N worker processes")
     p.add_argument("--resume", action="store_true",
                    help="continue the results in --out, skipping finished points")
+    p.add_argument("--allow-large", action="store_true",
+                   help="lift the cap on households × months × replications of one scenario")
 
 
 def register(sub) -> None:
@@ -63,6 +65,15 @@ def register(sub) -> None:
     p.add_argument("--out", "-o", default=None, help="HTML file (default RESULTS_DIR/report.html)")
     p.add_argument("--quiet", "-q", action="store_true")
     p.set_defaults(func=cmd_report)
+
+
+def _check_limits(scenarios, args) -> None:
+    """``sim run``'s resource checks, per scenario: the household-months cap, and memory
+    for the local workers (a Dask worker's memory is its own machine's business)."""
+    from .. import limits
+    local = 1 if (args.scheduler or args.dask_local) else (args.workers or default_workers())
+    for sc in scenarios:
+        limits.check(sc, args.replications, local, allow_large=args.allow_large)
 
 
 def _executor(args):
@@ -201,6 +212,8 @@ def cmd_compare(args) -> int:
         raise ScenarioError("give at least two scenarios", source="compare")
     if args.precision is not None and not args.precision > 0:
         raise ScenarioError("must be a positive number", source="--precision")
+    from ..scenario import load as load_scenario
+    _check_limits([load_scenario(s, sets=args.set) for s in args.scenarios], args)
     ex = _executor(args)
     try:
         c = compare(args.scenarios, replications=args.replications, seed=args.seed, sets=args.set,
@@ -267,10 +280,13 @@ def cmd_sweep(args) -> int:
     from .design import n_points
     from .sensitivity import analyse
     from .spec import load_sweep
-    from .sweep import sweep
+    from .sweep import build_plan, sweep
     spec = load_sweep(args.sweep_file, sets=args.set, replications=args.replications,
                       seed=args.seed)
     out = Path(args.out) if args.out else Path("results") / spec.name
+    args.replications = spec.replications
+    _check_limits([max(build_plan(spec).points,
+                       key=lambda p: p.scenario.data["population"]["households"]).scenario], args)
     ex = _executor(args)
     try:
         if not args.quiet:
