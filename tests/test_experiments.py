@@ -265,7 +265,7 @@ def test_bundled_sweep_files_load():
     assert sb.design["type"] == "sobol" and len(sb.factors) >= 4
 
 
-def test_resume_refuses_another_plan_and_overwrite(tmp_path):
+def test_resume_refuses_another_plan_and_overwrite(tmp_path, monkeypatch, capsys):
     p = write(tmp_path, GOOD)
     out = tmp_path / "out"
     sweep(p, out=out, workers=1)
@@ -281,6 +281,12 @@ def test_resume_refuses_another_plan_and_overwrite(tmp_path):
     assert man["runs"][1]["points_already_done"] == 6
     assert man["sweep"]["file_sha256"] and man["sweep"]["base_scenario_sha256"]
     assert man["versions"]["numpy"] == np.__version__
+    assert len(man["runs"][0]["code_sha256"]) == 64
+    capsys.readouterr()
+    from sim.experiments import engine
+    monkeypatch.setattr(engine, "code_sha256", lambda: "0" * 64)
+    sweep(p, out=out, workers=1, resume=True)
+    assert "source code changed" in capsys.readouterr().err
 
 
 def test_store_loads_with_plain_pandas_and_aggregate_matches_t_interval(tmp_path):

@@ -15,6 +15,7 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from importlib import metadata
 
 import numpy as np
@@ -84,6 +85,16 @@ def _versions() -> dict:
     return out
 
 
+def code_sha256() -> str:
+    """SHA-256 of the ``sim`` package's source (every ``.py`` file, by relative path):
+    which code produced the results, finer than the version number."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*.py")):
+        h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
@@ -120,9 +131,14 @@ def execute(plan: Plan, out, executor: Executor, resume: bool = False, quiet: bo
         "command": " ".join(sys.argv), "created": _now(), "versions": _versions(),
         "runs": [],
     }
+    code = code_sha256()
+    if old is not None and done and old["runs"] and old["runs"][-1].get("code_sha256") != code:
+        print(f"warning: the sim source code changed since {out} was started; its {len(done)} "
+              "finished point(s) were computed with the previous code", file=sys.stderr)
     manifest["status"] = "running"
     manifest["runs"] = list(manifest.get("runs", [])) + [
-        {"started": _now(), "executor": executor.describe(), "points_already_done": len(done)}]
+        {"started": _now(), "executor": executor.describe(), "points_already_done": len(done),
+         "code_sha256": code}]
     if old is None:
         store.root.mkdir(parents=True, exist_ok=True)
         store.write_table("design", design)
