@@ -398,3 +398,15 @@ def test_morris_and_lhs_analyses_run(tmp_path):
         res = analyse(out)
         rows = res["metrics"]["non_take_up_rate"]["factors"]
         assert len(rows) == 4 and all(r[key] is not None for r in rows)
+
+
+def test_compare_scenarios_with_different_benefits(tmp_path):
+    two = write(tmp_path, "name: two_benefits\nbenefits_enabled: [rsa, aspa]\n", "two.yaml")
+    c = compare(["baseline_2013", two], replications=2, seed=3, sets=TINY, workers=1,
+                out=tmp_path / "out")
+    assert "per_benefit.prime_activite.non_take_up_rate" in c.summaries[0]
+    assert "per_benefit.prime_activite.non_take_up_rate" not in c.summaries[1]
+    assert "per_benefit.prime_activite.non_take_up_rate" not in c.paired[0]
+    assert c.paired[0]["per_benefit.rsa.non_take_up_rate"]["mean"] is not None
+    table = pd.read_csv(tmp_path / "out" / "differences.csv")
+    assert "per_benefit.rsa.non_take_up_rate" in set(table["metric"])

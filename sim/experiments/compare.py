@@ -116,9 +116,15 @@ def _rows(store: ResultsStore, n_points: int) -> list[list[dict]]:
     table = store.read("summary")
     skip = set(KEYS) | {"scenario"}
     out: list[list[dict]] = [[] for _ in range(n_points)]
-    for row in table.to_pylist():
-        out[row["point"]].append({k: v for k, v in row.items() if k not in skip})
+    for row in table.to_pylist():  # None: a metric this scenario does not have (other benefits)
+        out[row["point"]].append({k: v for k, v in row.items() if k not in skip and v is not None})
     return out
+
+
+def _common(rows_a: list[dict], rows_b: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Both scenarios' rows restricted to the metrics they share."""
+    keys = [k for k in rows_a[0] if k in rows_b[0]]
+    return [{k: r[k] for k in keys} for r in rows_a], [{k: r[k] for k in keys} for r in rows_b]
 
 
 def _sd(values) -> float:
@@ -133,12 +139,11 @@ def comparison_from_store(store: ResultsStore, plan: Plan) -> Comparison:
     summaries = [aggregate(r) for r in rows]
     paired, unpaired, sd_p, sd_u = [], [], [], []
     for b in range(1, len(rows)):
-        paired.append(paired_difference(rows[0], rows[b]))
-        unpaired.append(unpaired_difference(rows[0], rows[b]))
-        sd_p.append({k: _sd([rb[k] - ra[k] for ra, rb in zip(rows[0], rows[b])]) for k in rows[0][0]
-                     if k in rows[b][0]})
-        sd_u.append({k: (_sd([r[k] for r in rows[0]]), _sd([r[k] for r in rows[b]]))
-                     for k in rows[0][0] if k in rows[b][0]})
+        ra, rb = _common(rows[0], rows[b])
+        paired.append(paired_difference(ra, rb))
+        unpaired.append(unpaired_difference(ra, rb))
+        sd_p.append({k: _sd([y[k] - x[k] for x, y in zip(ra, rb)]) for k in ra[0]})
+        sd_u.append({k: (_sd([x[k] for x in ra]), _sd([y[k] for y in rb])) for k in ra[0]})
     return Comparison(names=names, replications=plan.replications, seed=plan.seed,
                       households=[p.scenario.data["population"]["households"] for p in plan.points],
                       summaries=summaries, paired=paired, unpaired=unpaired, out=None,

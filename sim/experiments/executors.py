@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Callable, Iterable, Iterator
 
@@ -34,14 +35,18 @@ class Executor:
     def describe(self) -> dict:
         raise NotImplementedError
 
+    def window(self) -> int:
+        """Tasks kept in flight: two per worker slot."""
+        return max(2, 2 * self.slots)
+
     def run(self, fn: Callable, tasks: Iterable[Task]) -> Iterator[tuple[Any, Any]]:
-        window = max(2, 2 * self.slots)
         it = iter(tasks)
         pending: dict = {}
         order = 0
 
         def fill():
             nonlocal order
+            window = self.window()
             while len(pending) < window:
                 try:
                     key, args = next(it)
@@ -152,11 +157,21 @@ class DaskExecutor(Executor):
             raise ScenarioError(f"cannot use the Dask scheduler: {err}",
                                 source="--scheduler" if scheduler else "--dask-local") from None
         self.slots = max(1, sum(self.client.nthreads().values()))
+        self._checked = time.monotonic()
         self._ac = None
 
     def describe(self) -> dict:
         return {"kind": "dask", "scheduler": self.address, "local": self.cluster is not None,
                 "threads": self.slots}
+
+    def window(self) -> int:
+        # workers may join or leave (dask-jobqueue, adaptive clusters): follow them, and
+        # keep enough queued for an adaptive cluster to see there is more work
+        now = time.monotonic()
+        if now - self._checked > 5.0:
+            self._checked = now
+            self.slots = max(1, sum(self.client.nthreads().values()))
+        return super().window()
 
     def run(self, fn, tasks):
         from distributed import as_completed
