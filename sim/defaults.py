@@ -103,11 +103,9 @@ POPULATION = {
 }
 
 PROCESS = {
-    "churn_rate": Param(0.04, "probability/month", 0, 1,
-                        source="assumption: DREES, a third of RSA exits within a year"),
-    "income_shock_sigma": Param(0.35, "log-sd", 0, 3, source="assumption"),
-    "job_loss_rate": Param(0.012, "probability/month", 0, 1, source="INSEE flows, rounded"),
-    "job_find_rate": Param(0.05, "probability/month", 0, 1, source="DARES flows, rounded"),
+    "income_redraw_rate": Param(0.04, "probability/month", 0, 1,
+                                source="assumption: DREES, a third of RSA recipients leave within "
+                                       "a year; job and pay changes"),
     "info_base": Param(0.03, "probability/month", 0, 1, source="assumption (calibrated)"),
     "info_relatives": Param(0.03, "probability/month", 0, 1,
                             source="assumption: relatives pass information on"),
@@ -118,8 +116,10 @@ PROCESS = {
     "value_of_time": Param(15.0, "EUR/hour", 0, 100,
                            source="SMIC net hourly 2021 ~ 8.1 EUR, plus transport and childcare"),
     "gain_horizon": Param(1.5, "months", 0.5, 60, source="assumption: households weigh the next quarter's payments"),
-    "initial_awareness": Param(0.85, "probability", 0, 1,
-                               source="assumption: the stock of eligible households had time to learn"),
+    "turnover_rate": Param(0.008, "probability/month", 0, 1,
+                           source="INSEE: ~10 % of households move each year; formation, separation"),
+    "mortality_75_plus": Param(0.006, "probability/month", 0, 1,
+                               source="INSEE: death rate ~7 % a year after 75 (household replaced)"),
     "claim_scale": Param(100.0, "EUR", 1, 10_000, source="assumption (calibrated)"),
     "claim_max": Param(0.35, "probability/month", 0, 1,
                        source="assumption: claiming takes time to decide"),

@@ -36,7 +36,7 @@ GLOBAL = (
     "new_failed_attempts", "filings_alone", "filings_total", "n_dependent", "n_credentials_held",
     "n_recipients", "n_unequipped", "mean_skill", "concentration_index", "core_contacts",
     "core_contacts_refused", "new_online", "new_dropouts", "new_trained", "new_equipped",
-    "new_safes",
+    "new_safes", "new_households",
 )
 CAUSE_SERIES = ("n_non_knowledge", "n_non_proposition", "n_non_demand", "n_non_reception")
 ROUTE_OUTCOMES = ("receiving", "waiting", "rejected", "gave_up", "not_claimed")

@@ -48,7 +48,7 @@ ONLINE = runs(ONLINE_ALL)
 def test_pattern1_exposed_groups_lose_most_when_online_only():
     """Mazet 2017 (CREDOC 2012): the over-70s, retirees, households under 900 EUR and people
     without a diploma have internet access <= 50 %: online-only hits them hardest."""
-    for group, exposed, protected in (("age_band", "a75_plus", "a30_44"),
+    for group, exposed, protected in (("age_band", "a75_plus", "a18_29"),
                                       ("diploma", "none", "higher"),
                                       ("income_quintile", "q1", "q5"),
                                       ("equipment", "none", "computer")):

@@ -66,6 +66,8 @@ class Households:
         for name, dtype, _ in CLAIM_FIELDS:
             setattr(self, name, np.zeros((self.n_benefits, self.n), dtype=dtype))
         self.channel[:] = -1
+        # quintile cut points of income per consumption unit (set by the generator / import)
+        self.income_edges = np.zeros(4)
 
     @property
     def eligible(self) -> np.ndarray:
@@ -84,6 +86,7 @@ class Households:
         out.n, out.n_benefits = self.n, self.n_benefits
         for name, _, _ in FIELDS + CLAIM_FIELDS:
             setattr(out, name, getattr(self, name).copy())
+        out.income_edges = self.income_edges.copy()
         return out
 
     def nbytes(self) -> int:

@@ -33,8 +33,13 @@ def _pick(rng, probs_rows: np.ndarray) -> np.ndarray:
     return (u >= cum).sum(axis=1).astype(np.int8)
 
 
-def generate(p: dict, n: int, n_benefits: int, rng: np.random.Generator) -> Households:
-    """Draw ``n`` households from population parameters ``p`` (a checked dict)."""
+def generate(p: dict, n: int, n_benefits: int, rng: np.random.Generator,
+             income_edges: np.ndarray | None = None) -> Households:
+    """Draw ``n`` households from population parameters ``p`` (a checked dict).
+
+    ``income_edges``: quintile cut points of income per consumption unit; by default
+    they are the drawn households' own (stored as ``h.income_edges``).
+    """
     h = Households(n, n_benefits)
     # -- demography -----------------------------------------------------------
     band = rng.choice(5, size=n, p=np.asarray(p["age_shares"])).astype(np.int8)
@@ -70,9 +75,14 @@ def generate(p: dict, n: int, n_benefits: int, rng: np.random.Generator) -> Hous
     total = h.earnings + h.other_income
     # quintile of initial income per consumption unit (OECD-modified scale)
     uc = 1.0 + 0.5 * (htype != HouseholdType.alone) + 0.3 * h.n_children
-    order = np.argsort(total / uc, kind="stable")
-    q = np.empty(n, dtype=np.int8)
-    q[order] = (np.arange(n) * 5 // max(n, 1)).astype(np.int8)
+    if income_edges is None:
+        order = np.argsort(total / uc, kind="stable")
+        q = np.empty(n, dtype=np.int8)
+        q[order] = (np.arange(n) * 5 // max(n, 1)).astype(np.int8)
+        h.income_edges = np.quantile(total / uc, [0.2, 0.4, 0.6, 0.8]) if n else np.zeros(4)
+    else:  # newcomers are ranked against the population they join
+        q = np.searchsorted(income_edges, total / uc, side="right").astype(np.int8)
+        h.income_edges = income_edges
     h.income_quintile[:] = q
 
     # -- digital propensity -------------------------------------------------------
@@ -153,6 +163,10 @@ def assign_internet_relation(h: Households, d: dict, rng: np.random.Generator) -
 
 def mark_indirect_users(h: Households) -> None:
     """Non-users with connected relatives are *indirect users* (others go online for them)."""
-    nonuser = h.equipment == Equipment.none
-    indirect = nonuser & (h.n_helpers > 0) & (h.internet_relation != InternetRelation.distanced)
-    h.internet_relation[indirect] = InternetRelation.indirect
+    mark_indirect_users_at(h, np.arange(h.n))
+
+
+def mark_indirect_users_at(h: Households, idx: np.ndarray) -> None:
+    nonuser = h.equipment[idx] == Equipment.none
+    indirect = nonuser & (h.n_helpers[idx] > 0) & (h.internet_relation[idx] != InternetRelation.distanced)
+    h.internet_relation[idx[indirect]] = InternetRelation.indirect

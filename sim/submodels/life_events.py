@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..agents.population import draw_income
-from ..categories import ClaimState
+from ..agents.households import CLAIM_FIELDS, FIELDS
+from ..agents.population import draw_income, generate, mark_indirect_users_at
+from ..categories import AgeBand, ClaimState
 
 
 class View:
@@ -29,26 +30,38 @@ class View:
 
 
 def initialise(model) -> None:
-    """Month 0: entitlements, awareness, and who already receives.
+    """Month 0: entitlements, awareness and receipt drawn from their steady state.
 
-    The stock of eligible households has had time to learn and claim: each
-    knows the right with probability ``initial_awareness`` and those who know
-    it receive it if claiming is worth it to them (the deterministic part of
-    the decision rule) and succeeded (90 %).  This starts the model near its
-    steady state; the report window (the last ``report_months``) avoids the
-    rest of the transient.
+    For each eligible household, knowing the right and receiving it are drawn
+    from the stationary distribution of the two-state chains the monthly
+    process runs: aware with probability 1 − (1 − a)·x / (x + ℓ), where a is the
+    awareness of newly eligible households, ℓ the monthly chance to learn
+    (background, relatives, contacts with social services) and x the household's
+    monthly hazard of leaving eligibility (turnover, mortality, income redraws);
+    receiving, if aware, with probability c / (c + x), c being its monthly claim
+    probability under the pre-policy levers.  The model thus starts near its
+    steady state instead of drifting for years.
     """
     from .claims import claim_probability  # decision rule shared with step 3
 
     h, p = model.h, model.p
     rng = model.stream("life_events", -1)
+    working = ~h.retired
+    base_exit = p["turnover_rate"] + p["mortality_75_plus"] * (h.age_band == AgeBand.a75_plus)
     for b, benefit in enumerate(model.benefits):
         h.amount[b] = benefit.amount(h, model.bp[b])
-        elig = np.flatnonzero(h.amount[b] > 0)
-        knows = elig[rng.random(len(elig)) < p["initial_awareness"]]
+        eligible = h.amount[b] > 0
+        stay = eligible[working].mean() if working.any() else 0.0
+        elig = np.flatnonzero(eligible)
+        x = base_exit[elig] + p["income_redraw_rate"] * (1.0 - stay) * working[elig]
+        learn = (p["info_base"] + p["info_relatives"] * (h.n_helpers[elig] > 0)
+                 + p["core_contact_rate"] * p["info_contact"])
+        p_aware = 1.0 - (1.0 - model.awareness_on_entry[b]) * x / (x + learn)
+        pick = rng.random(len(elig)) < p_aware
+        knows, x = elig[pick], x[pick]
         h.aware[b, knows] = True
-        worth = claim_probability(model, knows, b) > 0.5 * p["claim_max"]
-        got = knows[worth & (rng.random(len(knows)) < 0.9)]
+        claim = claim_probability(model, knows, b)
+        got = knows[rng.random(len(knows)) < claim / np.maximum(claim + x, 1e-12)]
         h.state[b, got] = ClaimState.receiving
         r = max(int(model.renewal_months[b]), 1)
         h.timer[b, got] = 1 + rng.integers(0, r, len(got))
@@ -64,34 +77,61 @@ def _draw_subset(rng, mask_idx: np.ndarray, rate: float) -> np.ndarray:
 
 
 def step(model) -> None:
+    """Income changes: a share of working-age households see their whole income
+    situation redrawn from the generator's distribution (a new job, a job lost, a
+    pay change, a spell of unemployment benefit).  Mixing with the population's own
+    distribution keeps incomes stationary while households churn in and out of
+    eligibility (DREES: about a third of RSA recipients leave within a year)."""
     h, p = model.h, model.p
     rng = model.stream("life_events")
     pop_p = model.scenario.data["population"]
-    employed = np.flatnonzero(~h.retired & (h.earnings > 0))
-    jobless = np.flatnonzero(~h.retired & (h.earnings <= 0))
+    working_age = np.flatnonzero(~h.retired)
+    redraw = _draw_subset(rng, working_age, p["income_redraw_rate"])
+    if len(redraw):
+        draw_income(h, pop_p, rng, redraw)
+    changed = np.zeros(h.n, dtype=bool)
+    changed[redraw] = True
+    changed[turnover(model, rng)] = False  # newcomers' entitlements are set afresh
+    update_entitlements(model, np.flatnonzero(changed), rng)
 
-    lose = _draw_subset(rng, employed, p["job_loss_rate"])
-    find = _draw_subset(rng, jobless, p["job_find_rate"])
-    shock = _draw_subset(rng, employed, p["churn_rate"])
-    lost = np.zeros(h.n, dtype=bool)
-    lost[lose] = True
-    shock = shock[~lost.take(shock)]  # a job loss is not also a pay change
 
-    # unemployment insurance replaces ~57 % of the wage for the covered
-    covered = rng.random(len(lose)) >= pop_p["no_other_income_share"]
-    h.other_income[lose] = np.where(covered, 0.57 * h.earnings[lose], 0.0)
-    h.earnings[lose] = 0.0
-    if len(find):
-        draw_income(h, pop_p, rng, find)
-        h.earnings[find] = np.maximum(h.earnings[find], 1.0)
-        h.other_income[find] = 0.0
-    h.earnings[shock] *= np.exp(p["income_shock_sigma"] * rng.standard_normal(len(shock))).astype(np.float32)
+KEPT_ON_TURNOVER = ("territory", "counter_rank", "association_rank", "n_helpers")
 
-    changed = lost  # households whose income changed, in increasing order
-    changed[find] = True
-    changed[shock] = True
-    changed = np.flatnonzero(changed)
-    update_entitlements(model, changed, rng)
+
+def turnover(model, rng) -> np.ndarray:
+    """Households move out, die or split; new ones move in (a fresh draw of the generator).
+
+    The newcomer keeps the dwelling's territory, its place in the counter and
+    mediation orders and its relatives' links; everything else is new, including
+    its claims: newly eligible newcomers know a right with the benefit's
+    ``awareness_on_entry``.  This inflow of new eligible households is what keeps
+    non-knowledge and non-demand in a steady state (and renews the ASPA's eligible).
+    """
+    h, p = model.h, model.p
+    old = np.flatnonzero(h.age_band == AgeBand.a75_plus)
+    out = np.union1d(_draw_subset(rng, np.arange(h.n), p["turnover_rate"]),
+                     _draw_subset(rng, old, p["mortality_75_plus"]))
+    if len(out) == 0:
+        return out
+    pop_p = model.scenario.data["population"]
+    new = generate(pop_p, len(out), h.n_benefits, rng, income_edges=h.income_edges)
+    for name, _, _ in FIELDS:
+        if name not in KEPT_ON_TURNOVER:
+            getattr(h, name)[out] = getattr(new, name)
+    mark_indirect_users_at(h, out)
+    was = h.amount[:, out] > 0
+    for name, _, _ in CLAIM_FIELDS:
+        getattr(h, name)[:, out] = getattr(new, name)
+    aware_draw = rng.random((h.n_benefits, len(out)))
+    view = View(h, out)
+    for b, benefit in enumerate(model.benefits):
+        amt = benefit.amount(view, model.bp[b])
+        h.amount[b, out] = amt
+        h.aware[b, out] = (amt > 0) & (aware_draw[b] < model.awareness_on_entry[b])
+        model.ledger.flow("new_entries", int((amt > 0).sum()), b)
+        model.ledger.flow("new_exits", int(was[b].sum()), b)
+    model.ledger.flow("new_households", len(out))
+    return out
 
 
 def update_entitlements(model, idx: np.ndarray, rng) -> None:
