@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -40,8 +41,9 @@ class RunResult:
     seed: int
     replications: list[Replication]
 
-    @property
+    @cached_property
     def summary(self) -> dict:
+        """Mean and 95 % CI of every metric (computed once)."""
         out = aggregate([r.summary for r in self.replications])
         out["meta"] = {
             "scenario": self.scenario.name,
