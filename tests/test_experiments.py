@@ -410,3 +410,21 @@ def test_compare_scenarios_with_different_benefits(tmp_path):
     assert c.paired[0]["per_benefit.rsa.non_take_up_rate"]["mean"] is not None
     table = pd.read_csv(tmp_path / "out" / "differences.csv")
     assert "per_benefit.rsa.non_take_up_rate" in set(table["metric"])
+
+
+def test_results_load_with_polars_and_duckdb(tmp_path):
+    import duckdb
+    import polars as pl
+    out = tmp_path / "out"
+    sweep(write(tmp_path, GOOD.replace("replications: 1", "replications: 2")), out=out, workers=1)
+    ref = pd.read_parquet(out / "summary")
+    frame = pl.read_parquet(str(out / "summary" / "*.parquet"))
+    assert frame.height == len(ref) == 12
+    assert frame["non_take_up_rate"].to_list() == ref["non_take_up_rate"].tolist()
+    by_share = duckdb.sql(f"""SELECT "policies.2.share" AS share, avg(non_take_up_rate) AS nt
+                              FROM '{out}/summary/*.parquet' GROUP BY 1 ORDER BY 1""").fetchall()
+    expected = ref.groupby("policies.2.share")["non_take_up_rate"].mean()
+    assert [s for s, _ in by_share] == expected.index.tolist()
+    assert [v for _, v in by_share] == pytest.approx(expected.tolist(), rel=1e-12)
+    ts = duckdb.sql(f"SELECT count(*) FROM '{out}/timeseries/*.parquet'").fetchall()[0][0]
+    assert ts == 6 * 2 * 12
