@@ -29,7 +29,14 @@ from .submodels import attempt, claims, information, life_events, processing, dr
 STREAMS = {
     "population": 1, "network": 2, "life_events": 10, "information": 11, "decision": 12,
     "choice": 13, "attempt": 14, "processing": 15, "renewal": 16, "drift": 17, "policy": 18,
+    "reference": 99,  # the per-agent reference model's own draws (sim/reference.py)
 }
+
+
+def stream(seed_seq: np.random.SeedSequence, name: str, month: int) -> np.random.Generator:
+    """Generator for submodel ``name`` in ``month`` (-1: set-up) of the replication ``seed_seq``."""
+    key = seed_seq.spawn_key + (month + 1, STREAMS[name])
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed_seq.entropy, spawn_key=key)))
 
 
 class DematModel(mesa.Model):
@@ -92,9 +99,7 @@ class DematModel(mesa.Model):
     # -- randomness -----------------------------------------------------------
     def stream(self, name: str, month: int | None = None) -> np.random.Generator:
         """Generator for one submodel in one month, independent of all others."""
-        m = self.month if month is None else month
-        key = self.seed_seq.spawn_key + (m + 1, STREAMS[name])
-        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed_seq.entropy, spawn_key=key)))
+        return stream(self.seed_seq, name, self.month if month is None else month)
 
     # -- institutions -----------------------------------------------------------
     def configure_services(self) -> None:
