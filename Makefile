@@ -33,3 +33,38 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# -- Benefit tables (docs/benefit_rules.md) --------------------------------------------
+# OpenFisca-France computes the benefit schedules offline, in its own environment:
+# it pins numpy < 2.4 and pytest < 9, so it never enters .venv (`make test` needs neither).
+#   make benefit-tables        recompute sim/data/benefit_tables_*.csv and their provenance
+#   make benefit-tables-check  regenerate in a temp dir and compare byte for byte
+OF_VENV  := .venv-openfisca
+OF_PY    := $(OF_VENV)/bin/python
+OF_REQ   := tools/benefit_tables/requirements.txt
+OF_STAMP := $(OF_VENV)/.installed
+
+# First Python 3.11 (the pinned requirements' version), else 3.12, among: $PYTHON_OPENFISCA,
+# python3.11, pyenv 3.11.x, python3.12, python3.
+FIND_PYTHON_OF = for c in "$$PYTHON_OPENFISCA" python3.11 \
+	  $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.11*/bin/python3 2>/dev/null | sort -rV) python3.12 python3; do \
+	  [ -n "$$c" ] || continue; command -v "$$c" >/dev/null 2>&1 || [ -x "$$c" ] || continue; \
+	  "$$c" -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 12) else 1)' 2>/dev/null && { echo "$$c"; break; }; \
+	done
+
+.PHONY: benefit-tables benefit-tables-check
+
+$(OF_STAMP): $(OF_REQ)
+	@base=$$($(FIND_PYTHON_OF)); \
+	if [ -z "$$base" ]; then echo "error: no Python 3.11 or 3.12 found (set PYTHON_OPENFISCA=/path/to/python3.11)" >&2; exit 1; fi; \
+	echo "using $$base ($$($$base --version)) for $(OF_VENV)"; \
+	[ -x $(OF_PY) ] || $$base -m venv $(OF_VENV)
+	$(OF_PY) -m pip install --quiet --upgrade pip
+	$(OF_PY) -m pip install --quiet -r $(OF_REQ)
+	@touch $(OF_STAMP)
+
+benefit-tables: $(OF_STAMP)
+	$(OF_PY) tools/benefit_tables/generate.py --jobs 2
+
+benefit-tables-check: $(OF_STAMP)
+	$(OF_PY) tools/benefit_tables/generate.py --check --jobs 2
