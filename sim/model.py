@@ -57,7 +57,7 @@ class DematModel(mesa.Model):
         self.seed_seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
         super().__init__(rng=np.random.default_rng(self.seed_seq))
         sc = scenario.data
-        self.scenario = scenario
+        self.sc = scenario  # not `self.scenario`: Mesa's setter would tie the scenario to this model
         self.p = sc["process"]
         self.months = sc["months"]
         self.month = 0

@@ -580,7 +580,7 @@ class ReferenceModel(mesa.Model):
         seed_seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
         super().__init__(rng=stream(seed_seq, "reference", -1))
         sc = scenario.data
-        self.scenario, self.p, self.months, self.month = scenario, sc["process"], sc["months"], 0
+        self.sc, self.p, self.months, self.month = scenario, sc["process"], sc["months"], 0
         self.benefit_names = scenario.benefits
         self.benefit_index = {b: i for i, b in enumerate(self.benefit_names)}
         self.benefits = [BENEFITS[b] for b in self.benefit_names]
@@ -631,7 +631,7 @@ class ReferenceModel(mesa.Model):
     def newcomer(self) -> Households:
         """One household drawn by the population generator, ranked against the population."""
         rng = np.random.default_rng(self.random.getrandbits(64))
-        return population_mod.generate(self.scenario.data["population"], 1, self.nb, rng,
+        return population_mod.generate(self.sc.data["population"], 1, self.nb, rng,
                                        income_edges=self.income_edges)
 
     def draw_income(self, hh: Household) -> tuple[float, float]:
@@ -640,7 +640,7 @@ class ReferenceModel(mesa.Model):
         for name in ("age_band", "retired", "household_type", "diploma"):
             getattr(one, name)[0] = getattr(hh, name)
         rng = np.random.default_rng(self.random.getrandbits(64))
-        population_mod.draw_income(one, self.scenario.data["population"], rng, np.array([0]))
+        population_mod.draw_income(one, self.sc.data["population"], rng, np.array([0]))
         return float(one.earnings[0]), float(one.other_income[0])
 
     # -- services -------------------------------------------------------------------------------

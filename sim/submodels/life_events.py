@@ -84,7 +84,7 @@ def step(model) -> None:
     eligibility (DREES: about a third of RSA recipients leave within a year)."""
     h, p = model.h, model.p
     rng = model.stream("life_events")
-    pop_p = model.scenario.data["population"]
+    pop_p = model.sc.data["population"]
     working_age = np.flatnonzero(~h.retired)
     redraw = _draw_subset(rng, working_age, p["income_redraw_rate"])
     if len(redraw):
@@ -113,7 +113,7 @@ def turnover(model, rng) -> np.ndarray:
                      _draw_subset(rng, old, p["mortality_75_plus"]))
     if len(out) == 0:
         return out
-    pop_p = model.scenario.data["population"]
+    pop_p = model.sc.data["population"]
     new = generate(pop_p, len(out), h.n_benefits, rng, income_edges=h.income_edges)
     for name, _, _ in FIELDS:
         if name not in KEPT_ON_TURNOVER:
