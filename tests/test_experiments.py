@@ -218,6 +218,9 @@ def test_cli_sweep_input_errors_exit_2(tmp_path, capsys):
     assert main(["sweep", str(good), "-q", "--dask-local", "0"]) == 2
     assert main(["compare", "baseline_2013", "-q"]) == 2
     capsys.readouterr()
+    assert main(["compare", "baseline_2013", "online_only_2016", "-q", "--metric", "nope"]) == 2
+    assert capsys.readouterr().err.strip() == "--metric: no summary metric 'nope' (e.g. " \
+        "non_take_up_rate, group_gaps.age_band.gap)"
     # sim run's resource checks: a typo in the household count is refused before running
     assert main(["compare", "baseline_2013", "online_only_2016", "-q", "-r", "3",
                  "--set", "population.households=40000000"]) == 2
@@ -428,3 +431,12 @@ def test_results_load_with_polars_and_duckdb(tmp_path):
     assert [v for _, v in by_share] == pytest.approx(expected.tolist(), rel=1e-12)
     ts = duckdb.sql(f"SELECT count(*) FROM '{out}/timeseries/*.parquet'").fetchall()[0][0]
     assert ts == 6 * 2 * 12
+
+
+def test_rates_are_shown_as_the_cli_shows_them():
+    from sim.experiments.tables import is_rate
+    for _, path, pct in KEY_ROWS:
+        assert is_rate(".".join(path)) == pct, path
+    assert is_rate("group_gaps.diploma.gap") and not is_rate("group_gaps.diploma.ratio")
+    assert is_rate("by_group.age_band.a75_plus.non_take_up_rate")
+    assert not is_rate("delegated_hours_per_month.relatives")

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..cli import KEY_ROWS
 from ..params import ScenarioError
 from .executors import default_workers, make_executor
+from .tables import is_rate
 
 EXIT_INPUT = 2
 
@@ -84,15 +85,6 @@ def _executor(args):
 
 # -- compare ----------------------------------------------------------------
 
-def _pct(path: str) -> bool:
-    for label, p, pct in KEY_ROWS:
-        if ".".join(p) == path:
-            return pct
-    last = path.rsplit(".", 1)[-1]
-    return last.endswith("rate") or last.endswith("share") or last == "gap" or \
-        path.startswith("non_take_up_by_cause")
-
-
 def _fmt(v, pct, signed=False):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "n/a"
@@ -130,7 +122,7 @@ def format_comparison(c) -> str:
         head = ("metric", a, b, "B - A paired", "B - A unpaired")
         rows = [head]
         for label, key in compare_rows(c):
-            pct = _pct(key)
+            pct = is_rate(key)
             rows.append((label, _node(c.summaries[0][key], pct), _node(c.summaries[i][key], pct),
                          _node(c.paired[i - 1][key], pct, signed=True),
                          _node(c.unpaired[i - 1][key], pct, signed=True)))
@@ -147,7 +139,7 @@ def closing_note(c, metric: str, precision: float | None) -> str:
         if metric not in c.paired[i - 1]:
             raise ScenarioError(f"no summary metric {metric!r}", source="--metric")
         p, u = c.paired[i - 1][metric], c.unpaired[i - 1][metric]
-        pct = _pct(metric)
+        pct = is_rate(metric)
         if p["ci95"][0] is None or u["ci95"][0] is None:
             lines.append(f"{metric}: intervals need at least 2 replications")
             continue
@@ -196,7 +188,7 @@ def precision_table(c) -> str:
             if d is None or d == 0 or any(v != v for v in (sd_p, sa, sb)):
                 continue
             target = abs(d) / 10
-            pct = _pct(key)
+            pct = is_rate(key)
             rows.append((f"{label} ({c.names[i]})", _fmt(d, pct, True), _fmt(sd_p, pct),
                          _needed(sd_p, target), _needed(math.hypot(sa, sb), target)))
     widths = [max(len(r[j]) for r in rows) for j in range(len(rows[0]))]
@@ -213,7 +205,12 @@ def cmd_compare(args) -> int:
     if args.precision is not None and not args.precision > 0:
         raise ScenarioError("must be a positive number", source="--precision")
     from ..scenario import load as load_scenario
-    _check_limits([load_scenario(s, sets=args.set) for s in args.scenarios], args)
+    from .tables import probe_columns
+    scenarios = [load_scenario(s, sets=args.set) for s in args.scenarios]
+    if args.metric not in probe_columns(scenarios[0])[0]:
+        raise ScenarioError(f"no summary metric {args.metric!r} (e.g. non_take_up_rate, "
+                            "group_gaps.age_band.gap)", source="--metric")
+    _check_limits(scenarios, args)
     ex = _executor(args)
     try:
         c = compare(args.scenarios, replications=args.replications, seed=args.seed, sets=args.set,

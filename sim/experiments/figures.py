@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 from scipy import stats
 
 from ..categories import GROUP_LABELS
+from .tables import is_rate
 
 CAUSES = ("non_knowledge", "non_proposition", "non_demand", "non_reception")
 CAUSE_LABELS = {"non_knowledge": "non-knowledge", "non_proposition": "non-proposition",
@@ -213,7 +214,7 @@ def main_effects(design, mean, lo, hi, factors: list[str], metric: str) -> go.Fi
     ncol = min(3, len(factors))
     nrow = math.ceil(len(factors) / ncol)
     fig = make_subplots(rows=nrow, cols=ncol, subplot_titles=factors, vertical_spacing=0.2)
-    pct = metric.endswith("rate") or metric.endswith("share") or "by_cause" in metric
+    pct = is_rate(metric)
     s = 100 if pct else 1
     d = design.set_index("point")
     for k, f in enumerate(factors):

@@ -22,6 +22,7 @@ from ..output import atomic_write
 from ..params import ScenarioError
 from . import figures as F
 from .store import Results, load_results
+from .tables import is_rate
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1200px;
@@ -37,14 +38,6 @@ code{background:#f5f5f5;padding:0 .2em}
 
 def _e(x) -> str:
     return html.escape(str(x))
-
-
-def _pct_metric(path: str) -> bool:
-    for _, p, pct in KEY_ROWS:
-        if ".".join(p) == path:
-            return pct
-    last = path.rsplit(".", 1)[-1]
-    return last.endswith("rate") or last.endswith("share") or last == "gap" or "by_cause" in path
 
 
 def _fmt(v, pct: bool, signed: bool = False) -> str:
@@ -199,7 +192,7 @@ def _sweep_body(res: Results, root: Path, figs: _Figures) -> str:
         top = max(scored)[1]
 
     if metric in mean.columns:
-        pct = _pct_metric(metric)
+        pct = is_rate(metric)
         order = mean[metric].sort_values(kind="stable")
         pick = order.index.tolist() if len(order) <= 40 else \
             order.index[:10].tolist() + order.index[-10:].tolist()

@@ -22,6 +22,13 @@ KEYS = ("point", "replication")
 TS_KEYS = ("point", "replication", "month")
 
 
+def is_rate(metric: str) -> bool:
+    """Whether a summary metric is a fraction 0-1 (shown in %, its differences in pp)."""
+    last = metric.rsplit(".", 1)[-1]
+    return (last.endswith("rate") or last.endswith("share") or last == "gap"
+            or last == "credentials_held" or metric.startswith("non_take_up_by_cause."))
+
+
 def summary_row(rep) -> dict[str, float]:
     return {k: _float(v) for k, v in leaves(rep.summary)}
 
