@@ -440,3 +440,16 @@ def test_rates_are_shown_as_the_cli_shows_them():
     assert is_rate("group_gaps.diploma.gap") and not is_rate("group_gaps.diploma.ratio")
     assert is_rate("by_group.age_band.a75_plus.non_take_up_rate")
     assert not is_rate("delegated_hours_per_month.relatives")
+
+
+def test_population_file_gives_the_results_of_sim_run(tmp_path):
+    from sim.runner import export_population
+    export_population(sim.load_scenario("baseline_2013", sets=TINY), 5, tmp_path / "pop.csv")
+    scen = write(tmp_path, "name: from_file\npopulation: {file: pop.csv}\nmonths: 12\n"
+                           "report_months: 6\n", "from_file.yaml")
+    ref = sim.run(str(scen), replications=2, seed=5).summary
+    c = compare([scen, "baseline_2013"], replications=2, seed=5, workers=2,
+                sets=["months=12", "report_months=6"])
+    assert c.households[0] == 1500
+    assert c.summaries[0]["non_take_up_rate"] == ref["non_take_up_rate"]
+    assert c.summaries[0]["unclaimed_euros_per_month"] == ref["unclaimed_euros_per_month"]

@@ -29,11 +29,13 @@ def _population(sc: Scenario, seed: int):
     if not population_file(sc):
         return None
     key = (sc.content_hash(), seed)
-    if key not in _CACHE:
+    pop = _CACHE.get(key)
+    if pop is None:  # (Dask threads may race here: at worst the file is read twice)
         from ..runner import load_population
+        pop = load_population(sc, seed)
         _CACHE.clear()  # one population per process at a time
-        _CACHE[key] = load_population(sc, seed)
-    return _CACHE[key]
+        _CACHE[key] = pop
+    return pop
 
 
 def with_population_size(sc: Scenario, seed: int) -> Scenario:
