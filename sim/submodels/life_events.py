@@ -67,13 +67,21 @@ def initialise(model) -> None:
         h.timer[b, got] = 1 + rng.integers(0, r, len(got))
 
 
-def _draw_subset(rng, mask_idx: np.ndarray, rate: float) -> np.ndarray:
-    """A binomial share ``rate`` of ``mask_idx`` (sorted; without duplicates)."""
-    if len(mask_idx) == 0 or rate <= 0:
-        return mask_idx[:0]
-    k = rng.binomial(len(mask_idx), min(rate, 1.0))
-    pick = rng.integers(0, len(mask_idx), k)
-    return mask_idx.take(np.unique(pick))  # mask_idx is increasing: same as unique(mask_idx[pick])
+def _draw_subset(rng, mask_idx, rate: float) -> np.ndarray:
+    """A binomial share ``rate`` of ``mask_idx`` (sorted; without duplicates).
+
+    ``mask_idx`` is an increasing index array, or an int ``n`` for ``range(n)``.
+    Duplicate picks are removed with a mask rather than ``np.unique`` (which is
+    slow on large arrays of distinct values); the result is the same sorted set.
+    """
+    n = mask_idx if isinstance(mask_idx, int) else len(mask_idx)
+    if n == 0 or rate <= 0:
+        return np.empty(0, dtype=np.int64)
+    k = rng.binomial(n, min(rate, 1.0))
+    picked = np.zeros(n, dtype=bool)
+    picked[rng.integers(0, n, k)] = True
+    pos = np.flatnonzero(picked)
+    return pos if isinstance(mask_idx, int) else mask_idx.take(pos)
 
 
 def step(model) -> None:
@@ -109,8 +117,10 @@ def turnover(model, rng) -> np.ndarray:
     """
     h, p = model.h, model.p
     old = np.flatnonzero(h.age_band == AgeBand.a75_plus)
-    out = np.union1d(_draw_subset(rng, np.arange(h.n), p["turnover_rate"]),
-                     _draw_subset(rng, old, p["mortality_75_plus"]))
+    leaving = np.zeros(h.n, dtype=bool)  # moved out or died (sorted union, without np.union1d)
+    leaving[_draw_subset(rng, h.n, p["turnover_rate"])] = True
+    leaving[_draw_subset(rng, old, p["mortality_75_plus"])] = True
+    out = np.flatnonzero(leaving)
     if len(out) == 0:
         return out
     pop_p = model.sc.data["population"]
