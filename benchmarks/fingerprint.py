@@ -29,7 +29,25 @@ CASES = (  # scenario file, seed, households, months
     ("document_safe", 6, 20_000, 24),
     ("alternative_route", 7, 5_000, 36),
     ("all_online", 8, 5_000, 36),
+    ("dematerialised", 9, 10_000, 24),  # every access policy at once (defined below)
+    ("supported", 10, 10_000, 24),  # every support policy at once
 )
+ALL = ["prime_activite", "rsa", "aspa"]
+WORLDS = {
+    "dematerialised": [{"type": "online_only", "start": 0, "benefits": ALL},
+                       {"type": "email_required", "start": 0, "benefits": ALL},
+                       {"type": "counter_closure", "start": 2, "share": 0.6},
+                       {"type": "appointment_only", "start": 3},
+                       {"type": "detection_orientation", "start": 4}],
+    "supported": [{"type": "online_only", "start": 0, "benefits": ALL},
+                  {"type": "alternative_route", "start": 0},
+                  {"type": "automatic_payment", "start": 4, "benefits": ["rsa"]},
+                  {"type": "digital_training", "start": 0},
+                  {"type": "equipment_support", "start": 0},
+                  {"type": "document_safe", "start": 0},
+                  {"type": "information_campaign", "start": 2},
+                  {"type": "mediation_capacity", "start": 0, "mode": "teach"}],
+}
 
 
 def outputs(case) -> dict[str, np.ndarray]:
@@ -40,8 +58,11 @@ def outputs(case) -> dict[str, np.ndarray]:
     from sim.summary import replication_summary
 
     name, seed, n, months = case
-    sc = sim.load_scenario(ROOT / "scenarios" / f"{name}.yaml",
-                           sets=[f"population.households={n}", f"months={months}", "report_months=12"])
+    sets = {"population.households": n, "months": months, "report_months": 12}
+    if name in WORLDS:
+        sc = sim.from_dict({"name": name, "policies": WORLDS[name]}).with_overrides(sets)
+    else:
+        sc = sim.load_scenario(ROOT / "scenarios" / f"{name}.yaml").with_overrides(sets)
     model = DematModel(sc, replication_seeds(seed, 1)[0]).run()
     led, out = model.ledger, {}
     for k, v in led.series.items():

@@ -120,6 +120,8 @@ def run(scenario: Scenario | str | os.PathLike, replications: int = 1, seed: int
     jobs = [(sc, s, i, population, trace) for i, s in enumerate(seeds)]
     if workers > 1 and replications > 1:
         ctx = multiprocessing.get_context("forkserver")  # no fork of a threaded parent
+        # workers fork from a server that has imported the engine once (not each worker)
+        ctx.set_forkserver_preload(["sim.runner"])
         with ProcessPoolExecutor(max_workers=min(workers, replications), mp_context=ctx) as pool:
             reps = list(pool.map(_job, jobs))
     else:

@@ -96,38 +96,40 @@ def options(model, hh: np.ndarray, ben, renewal: bool = False):
     hours[Channel.social_services] = 2 * travel + 1.5 + 0.3 * paper
     hours[Channel.association] = 2 * travel * lv.association_travel + 1.5 + 0.3 * paper
 
-    psych = np.empty((N_CHANNELS, k))
-    psych[Channel.online_alone] = fear * (1.0 - skill) + data_fear + learn
-    psych[Channel.online_relative] = p["relative_cost"] + 0.3 * fear + data_fear
-    psych[Channel.counter] = 0.3 * fear
-    psych[Channel.phone] = 0.6 * fear
-    psych[Channel.social_services] = p["mediated_cost"]
-    psych[Channel.association] = p["mediated_cost"]
     # filing online through someone else still takes the household trips and time:
     # an e-mail address, scanned papers, codes, coming back (Mazet 2017: "more trials")
     online_filing = lv.channels[:, Channel.online_alone][ben]
-    detour = p["online_detour_hours"] * (1.0 - skill) * online_filing * (0.3 if renewal else 1.0)
-    for c in (Channel.online_relative, Channel.social_services, Channel.association):
-        hours[c] += detour
-    # no e-mail but one is required: someone has to create it (and often keeps its password)
-    no_email = (~h.email.take(hh) & lv.email_required[ben] & online_filing).astype(np.float64)
-    for c in (Channel.online_relative, Channel.social_services, Channel.association):
-        hours[c] += p["email_setup_hours"] * no_email
-    # expected cost of failing: people avoid routes they expect to fail on
-    p_fail = np.empty((N_CHANNELS, k))
-    p_fail[Channel.online_alone] = 1.0 - success_online(model, skill, ben, renewal)
-    p_fail[Channel.online_relative] = 0.1
-    p_fail[Channel.counter] = 1.0 - p["success"]["counter"]
-    p_fail[Channel.phone] = 1.0 - p["success"]["phone"]
-    p_fail[Channel.social_services] = 1.0 - p["success"]["do_for"]
-    p_fail[Channel.association] = 1.0 - p["success"]["do_for"]
+    if np.any(online_filing):  # (adding zero hours changes nothing)
+        detour = p["online_detour_hours"] * (1.0 - skill) * online_filing * (0.3 if renewal else 1.0)
+        for c in (Channel.online_relative, Channel.social_services, Channel.association):
+            hours[c] += detour
+        # no e-mail but one is required: someone has to create it (and often keeps its password)
+        no_email = (~h.email.take(hh) & lv.email_required[ben] & online_filing).astype(np.float64)
+        if no_email.any():
+            for c in (Channel.online_relative, Channel.social_services, Channel.association):
+                hours[c] += p["email_setup_hours"] * no_email
     # appointment-only counters: booking online takes time, or a favour from a relative
-    booking = ~walk_in & avail[Channel.counter]
-    hours[Channel.counter] += p["booking_hours"] * booking
-    psych[Channel.counter] += p["relative_cost"] * (booking & ~online)
+    counter_psych = 0.3 * fear
+    if not walk_in.all():
+        booking = ~walk_in & avail[Channel.counter]
+        hours[Channel.counter] += p["booking_hours"] * booking
+        counter_psych = counter_psych + p["relative_cost"] * (booking & ~online)
+
+    # cost = time + psychological cost + expected cost of failing (people avoid routes
+    # they expect to fail on), channel by channel: constant terms are added as scalars
+    s = p["success"]
     cost = p["value_of_time"] * hours
-    cost += psych
-    cost += fear * p_fail
+    cost[Channel.online_alone] += fear * (1.0 - skill) + data_fear + learn
+    cost[Channel.online_alone] += fear * (1.0 - success_online(model, skill, ben, renewal))
+    cost[Channel.online_relative] += p["relative_cost"] + 0.3 * fear + data_fear
+    cost[Channel.online_relative] += fear * 0.1
+    cost[Channel.counter] += counter_psych
+    cost[Channel.counter] += fear * (1.0 - s["counter"])
+    cost[Channel.phone] += 0.6 * fear
+    cost[Channel.phone] += fear * (1.0 - s["phone"])
+    for c in (Channel.social_services, Channel.association):
+        cost[c] += p["mediated_cost"]
+        cost[c] += fear * (1.0 - s["do_for"])
     return avail.T, cost.T, hours.T
 
 

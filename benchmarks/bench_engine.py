@@ -1,0 +1,225 @@
+"""Engine benchmarks: throughput, memory, the per-agent ratio, a workshop comparison, national scale.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_engine.py              # sizes, ratio, workshop
+    .venv/bin/python benchmarks/bench_engine.py --quick      # a smoke run (small sizes)
+    .venv/bin/python benchmarks/bench_engine.py --national   # 30 million households x 36 months
+
+Every measurement runs in a fresh Python process pinned to one CPU, so that its
+peak resident memory (``ru_maxrss``) is its own and the engine runs on one core.
+Times exclude interpreter start-up and imports (reported apart): they cover
+building the model (population, network, initial claims) and running it.
+Household-months per second = households x months / that time.
+
+Results are printed and written as JSON under ``benchmarks/results/``, with
+the machine's load average before and after each measurement (timings taken
+on a busy machine are slower; compare like with like).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+
+# -- child side: one measurement per process ------------------------------------------------
+
+
+def _child(spec: dict) -> dict:
+    t0 = time.perf_counter()
+    import resource
+
+    import numpy as np
+
+    import sim
+    from sim.model import DematModel
+    import_s = time.perf_counter() - t0
+
+    out = {"spec": spec, "import_s": import_s}
+    if spec["kind"] in ("engine", "ratio"):
+        sc = sim.load_scenario(ROOT / "scenarios" / f"{spec['scenario']}.yaml",
+                               sets=[f"population.households={spec['households']}",
+                                     f"months={spec['months']}"])
+        runs = []
+        for r in range(spec.get("repeats", 1)):
+            seed = np.random.SeedSequence(spec.get("seed", 1) + r)
+            c0, t0 = time.process_time(), time.perf_counter()
+            model = DematModel(sc, seed)
+            t1 = time.perf_counter()
+            model.run()
+            t2, c2 = time.perf_counter(), time.process_time()
+            runs.append({"build_s": t1 - t0, "run_s": t2 - t1, "total_s": t2 - t0, "cpu_s": c2 - c0})
+            del model
+        out["engine"] = runs
+        if spec["kind"] == "ratio":
+            from sim.reference import ReferenceModel
+            seed = np.random.SeedSequence(spec.get("seed", 1))
+            c0, t0 = time.process_time(), time.perf_counter()
+            ReferenceModel(sc, seed).run()
+            out["reference"] = {"total_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0}
+    elif spec["kind"] == "workshop":
+        sets = [f"population.households={spec['households']}"]
+        scenarios = [ROOT / "scenarios" / f"{s}.yaml" for s in spec["scenarios"]]
+        t0 = time.perf_counter()
+        results = sim.compare(scenarios, replications=spec["replications"], seed=spec["seed"],
+                              sets=sets, workers=spec["workers"])
+        out["total_s"] = time.perf_counter() - t0
+        out["non_take_up_rate"] = [r.summary["non_take_up_rate"]["mean"] for r in results]
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+# -- parent side -----------------------------------------------------------------------------
+
+
+def measure(spec: dict, cpus: set[int] | None) -> dict:
+    """Run one measurement in a child process (pinned to ``cpus``) and return its report."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    load_before = os.getloadavg()
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)], env=env,
+                          capture_output=True, text=True, cwd=ROOT,
+                          preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
+    if proc.returncode:
+        raise RuntimeError(f"benchmark child failed:\n{proc.stderr}")
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["process_wall_s"] = time.perf_counter() - t0
+    out["load_before"], out["load_after"] = load_before, os.getloadavg()
+    return out
+
+
+def machine() -> dict:
+    import numpy as np
+    cpu = "unknown"
+    try:
+        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = None
+    try:
+        mem = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal"))) / 2**20
+    except (OSError, StopIteration):
+        pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    return {"cpu": cpu, "cpus": os.cpu_count(), "memory_gib": mem, "python": platform.python_version(),
+            "numpy": np.__version__, "commit": commit, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+
+def _fmt_load(r: dict) -> str:
+    return f"load {r['load_before'][0]:.1f}->{r['load_after'][0]:.1f}"
+
+
+def bench_sizes(sizes, months, repeats, cpus) -> list[dict]:
+    rows = []
+    for n in sizes:
+        r = measure({"kind": "engine", "scenario": "baseline_2013", "households": n, "months": months,
+                     "repeats": repeats}, cpus)
+        totals = [x["total_s"] for x in r["engine"]]
+        best, median = min(totals), statistics.median(totals)
+        r.update(households=n, months=months, best_s=best, median_s=median,
+                 hm_per_s_best=n * months / best, hm_per_s_median=n * months / median)
+        print(f"engine {n:>10,} households x {months} months: best {best:7.2f} s, median {median:7.2f} s "
+              f"-> {r['hm_per_s_best'] / 1e6:6.2f} M household-months/s (best), "
+              f"{r['hm_per_s_median'] / 1e6:6.2f} M (median); peak RSS {r['peak_rss_mb']:,.0f} MB; "
+              f"{_fmt_load(r)}", flush=True)
+        rows.append(r)
+    return rows
+
+
+def bench_ratio(n, months, repeats, cpus) -> dict:
+    r = measure({"kind": "ratio", "scenario": "baseline_2013", "households": n, "months": months,
+                 "repeats": repeats}, cpus)
+    engine = statistics.median(x["total_s"] for x in r["engine"])
+    r.update(households=n, months=months, engine_median_s=engine, reference_s=r["reference"]["total_s"],
+             ratio=r["reference"]["total_s"] / engine)
+    print(f"ratio at {n:,} households x {months} months (same process): engine {engine:.3f} s (median of "
+          f"{repeats}), per-agent reference {r['reference_s']:.1f} s -> {r['ratio']:.0f}x; {_fmt_load(r)}",
+          flush=True)
+    return r
+
+
+def bench_workshop(n, replications, workers_list, cpus_all) -> list[dict]:
+    rows = []
+    for workers in workers_list:
+        r = measure({"kind": "workshop", "scenarios": ["online_only_2016", "france_services"],
+                     "households": n, "replications": replications, "seed": 2024, "workers": workers},
+                    cpus_all if workers > 1 else {min(cpus_all)})
+        r.update(households=n, replications=replications, workers=workers)
+        print(f"workshop comparison (online_only_2016 vs france_services, {replications} replications "
+              f"each, {n:,} households, {workers} worker(s)): {r['total_s']:.1f} s; {_fmt_load(r)}",
+              flush=True)
+        rows.append(r)
+    return rows
+
+
+def bench_national(n, months, cpus) -> dict:
+    r = measure({"kind": "engine", "scenario": "baseline_2013", "households": n, "months": months,
+                 "repeats": 1}, cpus)
+    x = r["engine"][0]
+    r.update(households=n, months=months, hm_per_s=n * months / x["total_s"])
+    print(f"national {n:,} households x {months} months: build {x['build_s']:.1f} s + run {x['run_s']:.1f} s "
+          f"= {x['total_s']:.1f} s ({x['total_s'] / 60:.1f} min, {r['hm_per_s'] / 1e6:.2f} M household-months/s); "
+          f"peak RSS {r['peak_rss_mb'] / 1024:.2f} GB; {_fmt_load(r)}", flush=True)
+    return r
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Engine benchmarks (see the module docstring).")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--months", type=int, default=36)
+    ap.add_argument("--repeats", type=int, default=3, help="runs per size (best and median reported)")
+    ap.add_argument("--ratio-households", type=int, default=20_000)
+    ap.add_argument("--workshop-households", type=int, default=20_000)
+    ap.add_argument("--workshop-replications", type=int, default=10)
+    ap.add_argument("--national", action="store_true", help="only the national-scale run")
+    ap.add_argument("--national-households", type=int, default=30_000_000)
+    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    ap.add_argument("--skip", nargs="*", default=[], choices=["sizes", "ratio", "workshop"])
+    ap.add_argument("--out", help="JSON file (default: benchmarks/results/<kind>-<date>.json)")
+    args = ap.parse_args(argv)
+    if args.child:
+        print(json.dumps(_child(json.loads(args.child))))
+        return 0
+
+    cpus_all = os.sched_getaffinity(0)
+    one = {max(cpus_all)}
+    report = {"machine": machine(), "single_cpu": sorted(one)}
+    print(f"{report['machine']['cpu']}, {report['machine']['cpus']} CPUs, "
+          f"load {os.getloadavg()[0]:.2f}; engine runs pinned to CPU {sorted(one)}", flush=True)
+    if args.national:
+        report["national"] = bench_national(args.national_households, args.months, one)
+        kind = "national"
+    else:
+        sizes, ratio_n, ws_n, ws_r = args.sizes, args.ratio_households, args.workshop_households, \
+            args.workshop_replications
+        if args.quick:
+            sizes, ratio_n, ws_n, ws_r = [10_000, 50_000], 2_000, 5_000, 2
+        if "sizes" not in args.skip:
+            report["sizes"] = bench_sizes(sizes, args.months, args.repeats, one)
+        if "ratio" not in args.skip:
+            report["ratio"] = bench_ratio(ratio_n, args.months, args.repeats, one)
+        if "workshop" not in args.skip:
+            report["workshop"] = bench_workshop(ws_n, ws_r, [1, len(cpus_all)] if len(cpus_all) > 1 else [1],
+                                                cpus_all)
+        kind = "quick" if args.quick else "engine"
+    out = Path(args.out) if args.out else RESULTS / f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1) + "\n")
+    print(f"written {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
