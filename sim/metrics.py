@@ -59,6 +59,29 @@ def group_codes(h) -> dict[str, np.ndarray]:
     }
 
 
+def group_key(h) -> tuple[np.ndarray, dict[str, tuple[int, int]]] | None:
+    """All group codes of a household in one mixed-radix integer, and each group's
+    (stride, size) to read its code back: ``(key // stride) % size``.
+
+    Gathering one key per selected household is cheaper than gathering six codes.
+    None if a code falls outside its labels (the per-group path then ignores it).
+    """
+    key = np.zeros(h.n, dtype=np.int32)
+    sizes = {}
+    for g, code in group_codes(h).items():
+        size = len(GROUP_LABELS[g])
+        if len(code) and (code.min() < 0 or code.max() >= size):
+            return None
+        key *= size
+        key += code
+        sizes[g] = size
+    strides, stride = {}, 1
+    for g in reversed(list(sizes)):
+        strides[g] = (stride, sizes[g])
+        stride *= sizes[g]
+    return key, strides
+
+
 def concentration_index(non: np.ndarray, income: np.ndarray) -> float:
     """Concentration index of ``non`` (0/1) over income rank; < 0: among the poorer."""
     if len(non) < 2 or non.sum() == 0:
@@ -124,7 +147,8 @@ class Ledger:
         """
         h, m, s = model.h, model.month, self.series
         in_report = m >= self.report_start
-        codes = group_codes(h) if in_report else None
+        grouping = group_key(h) if in_report else None
+        codes = group_codes(h) if in_report and grouping is None else None
         income = h.earnings + h.other_income if in_report else None
         ci_non, ci_inc = [], []
         recipients = np.zeros(h.n, dtype=bool)
@@ -151,17 +175,18 @@ class Ledger:
             if in_report:
                 eidx = np.flatnonzero(elig)
                 is_non = non.take(eidx)
-                for g, code in codes.items():
-                    L = len(GROUP_LABELS[g])
-                    code_non = code.take(idx)
-                    self.groups[g][0, b] += np.bincount(code.take(eidx), minlength=L)[:L]
-                    self.groups[g][1, b] += np.bincount(code_non, minlength=L)[:L]
-                    self.group_euros[g][b] += np.bincount(code_non, weights=amount_non,
-                                                          minlength=L)[:L]
-                band = np.searchsorted(AMOUNT_BANDS, h.amount[b].take(eidx), side="right")
-                self.amount_bands[0, b] += np.bincount(band, minlength=len(AMOUNT_BANDS) + 1)
-                self.amount_bands[1, b] += np.bincount(np.compress(is_non, band),
-                                                       minlength=len(AMOUNT_BANDS) + 1)
+                if grouping is not None:
+                    self._groups_by_key(b, grouping, eidx, idx, amount_non)
+                else:
+                    for g, code in codes.items():
+                        L = len(GROUP_LABELS[g])
+                        code_non = code.take(idx)
+                        self.groups[g][0, b] += np.bincount(code.take(eidx), minlength=L)[:L]
+                        self.groups[g][1, b] += np.bincount(code_non, minlength=L)[:L]
+                        self.group_euros[g][b] += np.bincount(code_non, weights=amount_non,
+                                                              minlength=L)[:L]
+                self.amount_bands[0, b] += band_counts(h.amount[b].take(eidx))
+                self.amount_bands[1, b] += band_counts(amount_non)
                 ci_non.append(is_non)
                 ci_inc.append(income.take(eidx))
             if m == self.months - 1:
@@ -188,6 +213,25 @@ class Ledger:
         if self.trace_idx is not None:
             self._record_trace(model)
         self.month += 1
+
+    def _groups_by_key(self, b, grouping, eidx, idx, amount_non) -> None:
+        """Eligible and non-recipient counts, and unclaimed euros, per group (report months).
+
+        Counts: one bincount over the joint key, then each group's margin.  Euros:
+        one weighted bincount per group, adding in household order as before.
+        """
+        key, strides = grouping
+        cells = [size for _, size in strides.values()][::-1]  # joint table, first group first
+        names = list(strides)[::-1]
+        for row, sel in ((0, eidx), (1, idx)):
+            joint = np.bincount(key.take(sel), minlength=int(np.prod(cells))).reshape(cells)
+            for axis, g in enumerate(names):
+                other = tuple(a for a in range(len(cells)) if a != axis)
+                self.groups[g][row, b] += joint.sum(axis=other)
+        key_non = key.take(idx)
+        for g, (stride, size) in strides.items():
+            code_non = (key_non // stride) % size
+            self.group_euros[g][b] += np.bincount(code_non, weights=amount_non, minlength=size)
 
     def _routes(self, h, b, elig) -> None:
         """Snapshot at the last month: last channel tried x outcome, eligible households."""
@@ -217,6 +261,12 @@ class Ledger:
 
 AMOUNT_BANDS = np.array([50.0, 150.0, 300.0, 500.0])  # EUR/month band edges
 AMOUNT_BAND_LABELS = ("<50", "50-150", "150-300", "300-500", ">=500")
+
+
+def band_counts(amounts: np.ndarray) -> np.ndarray:
+    """Number of ``amounts`` in each band of :data:`AMOUNT_BANDS` (lower edge included)."""
+    at_least = [len(amounts)] + [np.count_nonzero(amounts >= edge) for edge in AMOUNT_BANDS] + [0]
+    return -np.diff(at_least)
 
 
 def classify(h, b: int, idx: np.ndarray) -> np.ndarray:
