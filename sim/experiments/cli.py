@@ -77,6 +77,17 @@ def _check_limits(scenarios, args) -> None:
         limits.check(sc, args.replications, local, allow_large=args.allow_large)
 
 
+def _check_distinct_names(scenarios) -> None:
+    """Input check (issue 8): two compared scenarios with one name would be told apart
+    only by a suffix in every table; the command line asks for distinct names instead."""
+    seen: dict[str, str] = {}
+    for sc in scenarios:
+        if sc.name in seen:
+            raise ScenarioError(f"{sc.name!r} is also the name of {seen[sc.name]}: give each "
+                                "compared scenario its own name", source=sc.source, path="name")
+        seen[sc.name] = sc.source
+
+
 def _executor(args):
     if args.dask_local is not None and args.dask_local < 1:
         raise ScenarioError("must be at least 1", source="--dask-local")
@@ -207,6 +218,7 @@ def cmd_compare(args) -> int:
     from ..scenario import load as load_scenario
     from .tables import probe_columns
     scenarios = [load_scenario(s, sets=args.set) for s in args.scenarios]
+    _check_distinct_names(scenarios)
     if args.metric not in probe_columns(scenarios[0])[0]:
         raise ScenarioError(f"no summary metric {args.metric!r} (e.g. non_take_up_rate, "
                             "group_gaps.age_band.gap)", source="--metric")
