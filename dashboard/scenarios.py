@@ -63,7 +63,8 @@ class Uploads:
         """Decode a ``dcc.Upload`` payload and check it like ``sim validate``.
 
         Raises :class:`UploadError` (too big, not base64/UTF-8) or
-        :class:`sim.ScenarioError` (the strict validator's one-line message).
+        :class:`sim.ScenarioError` (the strict validator's one-line message, or a
+        ``population.file``: the server never opens a path that came from a browser).
         """
         source = "upload:" + safe_filename(filename)
         _, _, payload = (contents or "").partition(",")
@@ -76,6 +77,11 @@ class Uploads:
         if len(blob) > self.settings.upload_max_bytes:
             raise UploadError("too_big")
         sc = sim.from_dict(read_yaml(blob, source), source=source)
+        if sc.data["population"]["file"]:
+            # a path sent by a browser is never opened on the server
+            raise sim.ScenarioError("population files cannot be used in the dashboard "
+                                    "(run it with sim run on your own computer)", source=source,
+                                    path="population.file")
         key = "upload:" + sc.content_hash()[:16]
         with self._lock:
             self._items[key] = sc

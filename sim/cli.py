@@ -78,8 +78,19 @@ def cmd_run(args) -> int:
     from .output import write_run
     sc = load_scenario(args.scenario, sets=args.set)
     limits.check(sc, args.replications, args.workers, allow_large=args.allow_large)
+    parts, done = None, {}
+    if args.out:  # each finished replication is saved at once: --resume after a crash
+        from .output import RunParts
+        parts = RunParts(args.out, _run_identity(sc, args.seed))
+        done = parts.start(resume=args.resume)
+        if done and not args.quiet:
+            print(f"resuming: {len([i for i in done if i < args.replications])} of "
+                  f"{args.replications} replication(s) already in {args.out}", file=sys.stderr)
+    elif args.resume:
+        raise ScenarioError("needs --out (the directory of the run to resume)", source="--resume")
     t0 = time.perf_counter()
-    result = run(sc, replications=args.replications, seed=args.seed, workers=args.workers)
+    result = run(sc, replications=args.replications, seed=args.seed, workers=args.workers,
+                 done=done, on_replication=parts.save if parts else None)
     elapsed = time.perf_counter() - t0
     summary = result.summary
     if not args.quiet:
@@ -90,9 +101,21 @@ def cmd_run(args) -> int:
         print(format_table([summary]))
     if args.out:
         out = write_run(result, args.out)
+        parts.finish()
         if not args.quiet:
             print(f"\nresults written to {out}/")
     return 0
+
+
+def _run_identity(sc, seed) -> dict:
+    """What must match for ``sim run --resume`` to reuse saved replications."""
+    from . import __version__
+    from .runner import population_path
+    from .scenario import file_hash
+    pop = sc.data["population"]["file"]
+    return {"scenario_sha256": sc.content_hash(), "seed": sc.data["seed"] if seed is None else seed,
+            "population_file_sha256": file_hash(population_path(sc)) if pop and
+            population_path(sc).is_file() else None, "version": __version__}
 
 
 def cmd_demo(args) -> int:
@@ -160,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--allow-large", action="store_true",
                    help="lift the cap on households × months × replications (see README)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run in --out, keeping its finished replications")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("validate", help="check scenario files (exit 2 if any is invalid)")

@@ -16,6 +16,7 @@ import io
 import json
 import math
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -166,3 +167,81 @@ def write_run(result, out_dir: str | os.PathLike) -> Path:
     atomic_write(out / "scenario.yaml", result.scenario.to_yaml())
     atomic_write(out / "manifest.json", to_json(manifest(result)))
     return out
+
+
+# -- crash safety for `sim run --out DIR`: one file per finished replication ------------
+
+PARTS_DIR = ".partial"  # OUT/.partial/: finished replications of an unfinished run
+
+
+def _replication_bytes(rep) -> bytes:
+    """A replication as a NumPy ``.npz`` (arrays exactly, the summary as JSON; no pickle)."""
+    arrays = {"index": np.array(rep.index), "routes": rep.routes,
+              "summary": np.array(json.dumps(rep.summary, allow_nan=True))}
+    arrays.update({f"series:{k}": v for k, v in rep.series.items()})
+    for kind, groups in rep.groups.items():
+        arrays.update({f"groups:{kind}:{g}": v for g, v in groups.items()})
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def _replication_from(path: Path):
+    from .runner import Replication
+    with np.load(path, allow_pickle=False) as z:
+        series, groups = {}, {}
+        for key in z.files:
+            if key.startswith("series:"):
+                series[key.split(":", 1)[1]] = z[key]
+            elif key.startswith("groups:"):
+                _, kind, g = key.split(":", 2)
+                groups.setdefault(kind, {})[g] = z[key]
+        return Replication(int(z["index"]), json.loads(str(z["summary"])), series, groups, z["routes"])
+
+
+class RunParts:
+    """Finished replications of ``sim run --out DIR``, saved one file each as they finish.
+
+    Each part is written atomically (:func:`atomic_write`), so a killed run leaves whole
+    parts only (plus hidden ``.tmp`` files, removed when the run restarts); ``--resume``
+    loads them instead of rerunning them.  ``identity`` (scenario hash, seed...) is
+    checked first: parts of another run are never mixed in.  When the run's files
+    are written, the parts are removed, leaving what an uninterrupted run leaves.
+    """
+
+    def __init__(self, out_dir: str | os.PathLike, identity: dict):
+        self.out = Path(out_dir)
+        self.root = self.out / PARTS_DIR
+        self.identity = identity
+
+    def path(self, index: int) -> Path:
+        return self.root / f"replication-{index:06d}.npz"
+
+    def start(self, resume: bool) -> dict:
+        """Prepare the directory; with ``resume``, the replications already on disk by index."""
+        from .experiments.store import ResultsStore
+        from .params import ScenarioError
+        ident = self.root / "run.json"
+        if self.root.is_dir():
+            ResultsStore(self.root).remove_temporaries()
+            if not resume:
+                shutil.rmtree(self.root)
+        if not resume or not ident.is_file():
+            self.root.mkdir(parents=True, exist_ok=True)
+            atomic_write(ident, to_json(self.identity))
+            return {}
+        if json.loads(ident.read_text(encoding="utf-8")) != json.loads(to_json(self.identity)):
+            raise ScenarioError(f"the replications in {self.root} come from another scenario, seed or "
+                                "version: run without --resume to start again", source=str(self.out),
+                                path="--resume")
+        done = {}
+        for f in sorted(self.root.glob("replication-*.npz")):
+            rep = _replication_from(f)
+            done[rep.index] = rep
+        return done
+
+    def save(self, rep) -> None:
+        atomic_write(self.path(rep.index), _replication_bytes(rep))
+
+    def finish(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)

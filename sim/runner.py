@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -102,11 +102,14 @@ def _job(args):
 
 def run(scenario: Scenario | str | os.PathLike, replications: int = 1, seed: int | None = None,
         sets: Iterable[str] | dict = (), workers: int = 1, population: Households | None = None,
-        trace=None) -> RunResult:
+        trace=None, done: dict[int, Replication] | None = None,
+        on_replication: Callable[[Replication], None] | None = None) -> RunResult:
     """Run ``replications`` of a scenario (a :class:`Scenario` or a file path).
 
     ``sets`` are dotted overrides (``["population.households=5000"]``).
     ``workers > 1`` runs replications in parallel processes; results are identical.
+    ``done``: replications already finished (by index), not rerun (``sim run --resume``);
+    ``on_replication`` is called with each replication as it finishes (to persist it).
     """
     sc = scenario if isinstance(scenario, Scenario) else load(scenario)
     sets = sets if isinstance(sets, dict) else list(sets)
@@ -117,16 +120,26 @@ def run(scenario: Scenario | str | os.PathLike, replications: int = 1, seed: int
         population = load_population(sc, root)
         sc = sc.with_overrides({"population.households": population.n})
     seeds = replication_seeds(root, replications)
-    jobs = [(sc, s, i, population, trace) for i, s in enumerate(seeds)]
-    if workers > 1 and replications > 1:
+    reps = dict(done or {})
+    jobs = [(sc, s, i, population, trace) for i, s in enumerate(seeds) if i not in reps]
+
+    def finished(rep: Replication) -> None:
+        reps[rep.index] = rep
+        if on_replication is not None:
+            on_replication(rep)
+
+    if workers > 1 and len(jobs) > 1:
         ctx = multiprocessing.get_context("forkserver")  # no fork of a threaded parent
         # workers fork from a server that has imported the engine once (not each worker)
         ctx.set_forkserver_preload(["sim.runner"])
-        with ProcessPoolExecutor(max_workers=min(workers, replications), mp_context=ctx) as pool:
-            reps = list(pool.map(_job, jobs))
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
+            for f in as_completed([pool.submit(_job, j) for j in jobs]):
+                finished(f.result())
     else:
-        reps = [_job(j) for j in jobs]
-    return RunResult(sc, root, reps)
+        for j in jobs:
+            finished(_job(j))
+    # gathered in replication order: neither workers nor resuming change the result
+    return RunResult(sc, root, [reps[i] for i in range(replications)])
 
 
 def compare(scenarios: Sequence[Scenario | str], replications: int = 5, seed: int = 12345,
