@@ -82,9 +82,22 @@ def _child(spec: dict) -> dict:
 # -- parent side -----------------------------------------------------------------------------
 
 
+QUIET = {"load": None, "timeout": 0.0}  # --quiet-load: wait for a quiet machine
+
+
+def wait_until_quiet() -> float:
+    """Wait (up to the timeout) until the 1-minute load average is under the threshold."""
+    t0 = time.perf_counter()
+    while QUIET["load"] is not None and os.getloadavg()[0] > QUIET["load"] \
+            and time.perf_counter() - t0 < QUIET["timeout"]:
+        time.sleep(5)
+    return time.perf_counter() - t0
+
+
 def measure(spec: dict, cpus: set[int] | None) -> dict:
     """Run one measurement in a child process (pinned to ``cpus``) and return its report."""
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    waited = wait_until_quiet()
     load_before = os.getloadavg()
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)], env=env,
@@ -94,7 +107,7 @@ def measure(spec: dict, cpus: set[int] | None) -> dict:
         raise RuntimeError(f"benchmark child failed:\n{proc.stderr}")
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     out["process_wall_s"] = time.perf_counter() - t0
-    out["load_before"], out["load_after"] = load_before, os.getloadavg()
+    out["load_before"], out["load_after"], out["waited_for_quiet_s"] = load_before, os.getloadavg(), waited
     return out
 
 
@@ -127,12 +140,14 @@ def bench_sizes(sizes, months, repeats, cpus) -> list[dict]:
                      "repeats": repeats}, cpus)
         totals = [x["total_s"] for x in r["engine"]]
         best, median = min(totals), statistics.median(totals)
-        r.update(households=n, months=months, best_s=best, median_s=median,
-                 hm_per_s_best=n * months / best, hm_per_s_median=n * months / median)
+        cpu = statistics.median(x["cpu_s"] for x in r["engine"])
+        r.update(households=n, months=months, best_s=best, median_s=median, cpu_median_s=cpu,
+                 hm_per_s_best=n * months / best, hm_per_s_median=n * months / median,
+                 hm_per_cpu_s=n * months / cpu)
         print(f"engine {n:>10,} households x {months} months: best {best:7.2f} s, median {median:7.2f} s "
               f"-> {r['hm_per_s_best'] / 1e6:6.2f} M household-months/s (best), "
-              f"{r['hm_per_s_median'] / 1e6:6.2f} M (median); peak RSS {r['peak_rss_mb']:,.0f} MB; "
-              f"{_fmt_load(r)}", flush=True)
+              f"{r['hm_per_s_median'] / 1e6:6.2f} M (median), {r['hm_per_cpu_s'] / 1e6:6.2f} M per CPU-s; "
+              f"peak RSS {r['peak_rss_mb']:,.0f} MB; {_fmt_load(r)}", flush=True)
         rows.append(r)
     return rows
 
@@ -141,11 +156,12 @@ def bench_ratio(n, months, repeats, cpus) -> dict:
     r = measure({"kind": "ratio", "scenario": "baseline_2013", "households": n, "months": months,
                  "repeats": repeats}, cpus)
     engine = statistics.median(x["total_s"] for x in r["engine"])
+    engine_cpu = statistics.median(x["cpu_s"] for x in r["engine"])
     r.update(households=n, months=months, engine_median_s=engine, reference_s=r["reference"]["total_s"],
-             ratio=r["reference"]["total_s"] / engine)
+             ratio=r["reference"]["total_s"] / engine, ratio_cpu=r["reference"]["cpu_s"] / engine_cpu)
     print(f"ratio at {n:,} households x {months} months (same process): engine {engine:.3f} s (median of "
-          f"{repeats}), per-agent reference {r['reference_s']:.1f} s -> {r['ratio']:.0f}x; {_fmt_load(r)}",
-          flush=True)
+          f"{repeats}), per-agent reference {r['reference_s']:.1f} s -> {r['ratio']:.0f}x "
+          f"({r['ratio_cpu']:.0f}x in CPU time); {_fmt_load(r)}", flush=True)
     return r
 
 
@@ -169,8 +185,8 @@ def bench_national(n, months, cpus) -> dict:
     x = r["engine"][0]
     r.update(households=n, months=months, hm_per_s=n * months / x["total_s"])
     print(f"national {n:,} households x {months} months: build {x['build_s']:.1f} s + run {x['run_s']:.1f} s "
-          f"= {x['total_s']:.1f} s ({x['total_s'] / 60:.1f} min, {r['hm_per_s'] / 1e6:.2f} M household-months/s); "
-          f"peak RSS {r['peak_rss_mb'] / 1024:.2f} GB; {_fmt_load(r)}", flush=True)
+          f"= {x['total_s']:.1f} s ({x['total_s'] / 60:.1f} min, {r['hm_per_s'] / 1e6:.2f} M household-months/s; "
+          f"CPU {x['cpu_s']:.1f} s); peak RSS {r['peak_rss_mb'] / 1024:.2f} GB; {_fmt_load(r)}", flush=True)
     return r
 
 
@@ -188,7 +204,12 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     ap.add_argument("--skip", nargs="*", default=[], choices=["sizes", "ratio", "workshop"])
     ap.add_argument("--out", help="JSON file (default: benchmarks/results/<kind>-<date>.json)")
+    ap.add_argument("--quiet-load", type=float, metavar="LOAD",
+                    help="before each measurement, wait until the 1-minute load average is below LOAD")
+    ap.add_argument("--quiet-timeout", type=float, default=900, metavar="S",
+                    help="longest wait for --quiet-load (seconds)")
     args = ap.parse_args(argv)
+    QUIET.update(load=args.quiet_load, timeout=args.quiet_timeout)
     if args.child:
         print(json.dumps(_child(json.loads(args.child))))
         return 0

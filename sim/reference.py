@@ -46,7 +46,6 @@ from .scenario import Scenario
 from .submodels.life_events import KEPT_ON_TURNOVER
 
 ALONE, RELATIVE, COUNTER, PHONE, SOCIAL, ASSOCIATION = map(int, Channel)
-MEDIATED = (SOCIAL, ASSOCIATION)
 NOT_CLAIMED, QUEUED, PROCESSING, RECEIVING, SUSPENDED, REJECTED, GAVE_UP = map(int, ClaimState)
 OK, FAIL, WAIT, NO_ROUTE = "ok", "fail", "wait", "no route"
 # who helped a filing: the household itself, a relative, the agency (counter or phone), a mediator
@@ -75,8 +74,7 @@ class Household(mesa.Agent):
             setattr(self, name, getattr(h, name)[:, i].tolist())
         self.helpers: list[Household] = []  # connected relatives (set by the model)
         self.helper_hours = 0.0  # this month's hours left to help others
-        self.pending: list[tuple[int, int, bool]] = []  # (benefit, channel, queued) to file
-        self.had_unaware = False
+        self.pending: list[list] = []  # this month's claims: [benefit, channel, queued?, hours, result]
 
     # -- helpers --------------------------------------------------------------------
     def eligible(self, b: int) -> bool:
