@@ -43,6 +43,7 @@ class Settings:
     request_max_bytes: int = 2_000_000  # Flask refuses larger request bodies (base64 upload + JSON)
     max_uploads: int = 16  # uploaded scenarios kept in memory (oldest dropped)
     cache_size: int = 48  # run results kept in memory (LRU)
+    workshop_pages: int = 256  # workshop figures kept in memory, by settings and month (LRU)
     workers: int = field(default_factory=lambda: _env_int("SIM_DASHBOARD_WORKERS",
                                                           min(2, os.cpu_count() or 1)))
     results_root: Path = field(default_factory=lambda: Path(

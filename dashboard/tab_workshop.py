@@ -9,6 +9,9 @@ animates the figures month by month from the cached results.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
@@ -108,8 +111,30 @@ def _kpi(title: str, value: str, ref_text: str, sub: str, help_id: str | None = 
     ]), className="kpi-card h-100"), md=4)
 
 
+class _Pages:
+    """Workshop pages already built, by (levers, reference, month, language) (LRU, thread-safe)."""
+
+    def __init__(self, size: int):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key, value):
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
 def register(app, state) -> None:
     s = state.settings
+    pages = _Pages(s.workshop_pages)
 
     def run(levers: dict):
         sc = workshop_scenario(levers, s)
@@ -142,6 +167,15 @@ def register(app, state) -> None:
                                "mediation_hours": mediation, "mode": mode, "alternative": alternative,
                                "automatic": automatic})
         reference = reference if reference in PRESETS else "p2013"
+        lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+        # many participants of a workshop land on the same settings: the page is built once
+        key = (tuple(sorted(levers.items())), reference, month, lang)
+        hit = pages.get(key)
+        if hit is None:
+            hit = pages.put(key, build(levers, reference, month, lang))
+        return hit
+
+    def build(levers, reference, month, lang):
         ref, ref_picker = run(preset_levers(reference))
         yours, your_picker = run(levers)
         data = {"levers": levers, "reference": reference, "hash": yours.scenario.content_hash()[:12]}
