@@ -279,3 +279,20 @@ def test_compare_refuses_two_scenarios_with_one_name(tmp_path):
                  encoding="utf-8")
     line = one_line_error(["compare", a, b, "-r", "1", "-q", "--workers", "1"], "b.yaml", "name")
     assert "'same'" in line and "a.yaml" in line
+
+
+# -- resource cap on the experiments commands -----------------------------------------
+
+def test_sweep_cap_counts_the_point_with_most_household_months(capsys, tmp_path):
+    spec = tmp_path / "long.yaml"
+    spec.write_text("scenario: baseline_2013\nset:\n  population.households: 20000000\n"
+                    "parameters:\n  months: [12, 120]\n", encoding="utf-8")
+    rc, lines = run_cli(["sweep", spec, "-q", "--workers", "1", "--out", tmp_path / "o"], capsys)
+    assert rc == 2 and len(lines) == 1 and "--allow-large" in lines[0] and "120 months" in lines[0], lines
+    assert not (tmp_path / "o").exists()
+
+
+def test_compare_cap_needs_the_command_line_flag(capsys, tmp_path):
+    rc, lines = run_cli(["compare", "baseline_2013", "online_only_2016", "-q", "--workers", "1", "-r", "3",
+                         "--set", "population.households=30000000"], capsys)
+    assert rc == 2 and len(lines) == 1 and "--allow-large" in lines[0], lines

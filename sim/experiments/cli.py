@@ -294,8 +294,10 @@ def cmd_sweep(args) -> int:
                       seed=args.seed)
     out = Path(args.out) if args.out else Path("results") / spec.name
     args.replications = spec.replications
-    _check_limits([max(build_plan(spec).points,
-                       key=lambda p: p.scenario.data["population"]["households"]).scenario], args)
+    # the cap on the point with the most household-months, memory on the one with most households
+    scs = [p.scenario for p in build_plan(spec).points]
+    _check_limits([max(scs, key=lambda sc: sc.data["population"]["households"] * sc.data["months"]),
+                   max(scs, key=lambda sc: sc.data["population"]["households"])], args)
     ex = _executor(args)
     try:
         if not args.quiet:
