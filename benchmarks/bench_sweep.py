@@ -11,6 +11,8 @@ already started (their one-off start-up, mostly importing the engine, is
 printed apart: it does not grow with the sweep).  The result files of every
 mode are checked to be byte-identical.  Wall-clock figures depend on the
 machine and its load; the script prints them, it asserts nothing about speed.
+For local modes it also prints the CPU time used by this process and the
+workers: fewer cores busy than workers means other programs took the CPU.
 """
 
 from __future__ import annotations
@@ -40,6 +42,25 @@ parameters:
   policies.2.share: {{range: [0.0, 1.0], steps: {points}}}
 timeseries: [non_take_up_rate]
 """
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of live processes (Linux /proc), 0 where unreadable."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def run_pids(ex) -> list[int]:
+    """This process (where serial runs and the store work happen) and local workers."""
+    pool = getattr(ex, "pool", None)
+    return [os.getpid(), *(getattr(pool, "_processes", None) or {})]
 
 
 def parquet_bytes(out: Path) -> dict[str, bytes]:
@@ -79,16 +100,19 @@ def main(argv=None) -> int:
             with make() as ex:
                 # start every worker (and its imports) before the clock starts
                 list(ex.run(os.getpid, [(i, ()) for i in range(2 * ex.slots)]))
+                c1 = cpu_seconds(run_pids(ex))
                 t1 = time.perf_counter()
                 sweep(f, out=out, executor=ex, quiet=True)
                 t2 = time.perf_counter()
+                cpu = cpu_seconds(run_pids(ex)) - c1
             files = parquet_bytes(out)
             same = "reference" if reference is None else ("identical" if files == reference else "DIFFERENT")
             reference = reference or files
             rate = runs / (t2 - t1) * 60
             rows.append((label, rate, same))
+            busy = f", CPU {cpu:5.1f} s = {cpu / (t2 - t1):.2f} cores busy" if cpu > 0 else ""
             print(f"  {label:<16} start-up {t1 - t0:5.1f} s, sweep {t2 - t1:6.1f} s: {rate:7.1f} runs/min"
-                  f"  (results {same})", flush=True)
+                  f"{busy}  (results {same})", flush=True)
     base = rows[0][1]
     print("\nmode              runs/min   speed-up")
     for label, rate, _ in rows:
