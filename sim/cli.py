@@ -77,6 +77,11 @@ def cmd_run(args) -> int:
     from . import limits, load_scenario, run
     from .output import write_run
     sc = load_scenario(args.scenario, sets=args.set)
+    population = None
+    if sc.data["population"]["file"]:  # read and checked before anything is written
+        from .runner import load_population
+        population = load_population(sc, sc.data["seed"] if args.seed is None else args.seed)
+        sc = sc.with_overrides({"population.households": population.n})
     limits.check(sc, args.replications, args.workers, allow_large=args.allow_large)
     parts, done = None, {}
     if args.out:  # each finished replication is saved at once: --resume after a crash
@@ -90,7 +95,7 @@ def cmd_run(args) -> int:
         raise ScenarioError("needs --out (the directory of the run to resume)", source="--resume")
     t0 = time.perf_counter()
     result = run(sc, replications=args.replications, seed=args.seed, workers=args.workers,
-                 done=done, on_replication=parts.save if parts else None)
+                 population=population, done=done, on_replication=parts.save if parts else None)
     elapsed = time.perf_counter() - t0
     summary = result.summary
     if not args.quiet:
