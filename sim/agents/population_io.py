@@ -74,8 +74,8 @@ def export_csv(h: Households, path: str | Path) -> None:
 
 def _err(source, msg, column=None, row=None):
     where = []
-    if column is not None:
-        where.append(f"column {column!r}")
+    if column is not None:  # a header is named, cut short: it may be a whole misparsed line
+        where.append(f"column {column[:32] + '...' if len(column) > 32 else column!r}")
     if row is not None:
         where.append(f"row {row}")
     return ScenarioError(msg, source=source, path=", ".join(where) or None)
