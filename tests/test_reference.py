@@ -24,6 +24,8 @@ the reference's routes, their costs and hours, and the claim probability equal
 the engine's (float32 against float64 arithmetic aside).  A last test shows the
 comparison has teeth: a reference whose decision
 rule under-weights stigma by 30 % (non-take-up about 3.5 points lower) is caught.
+Finally, the engine's fast paths (stable income order, amount bands, capacity
+allocation, subset draws) are checked against the plain numpy code they replace.
 """
 
 from __future__ import annotations
@@ -167,3 +169,32 @@ def test_comparison_catches_a_broken_rule():
     bad = mismatches(engine, broken)
     assert any(b.startswith("non_demand") for b in bad), (
         "a decision rule that under-weights stigma went unnoticed: " + "; ".join(bad))
+
+
+def test_fast_paths_equal_their_plain_numpy_versions():
+    """The engine's shortcuts give exactly what the straightforward numpy code gives."""
+    from sim.agents.institutions import allocate
+    from sim.metrics import AMOUNT_BANDS, band_counts, stable_order
+
+    rng = np.random.default_rng(3)
+    x = rng.choice(np.array([0.0, -0.0, 1.5, -2.0, 50.0, 150.0, 700.0], dtype=np.float32), 5000)
+    x[:2500] = rng.lognormal(5, 1, 2500).astype(np.float32)
+    assert np.array_equal(stable_order(x), np.argsort(x, kind="stable"))
+    expected = np.bincount(np.searchsorted(AMOUNT_BANDS, x, side="right"), minlength=len(AMOUNT_BANDS) + 1)
+    assert np.array_equal(band_counts(x), expected)
+    for capacity in (0.0, 3.0, 250.0, 1e9):
+        cost = rng.choice([0.5, 1.0, 2.0], 400)
+        key = rng.random(400)
+        order = np.argsort(key, kind="stable")
+        plain = np.zeros(400, dtype=bool)
+        plain[order[np.cumsum(cost[order]) <= capacity + 1e-6]] = capacity > 0
+        assert np.array_equal(allocate(cost, capacity, key), plain)
+    from sim.submodels.life_events import _draw_subset
+    pool = np.flatnonzero(rng.random(3000) < 0.6)
+    for rate in (0.0, 0.05, 0.9):
+        a, b = np.random.default_rng(8), np.random.default_rng(8)
+        k = b.binomial(len(pool), rate) if rate > 0 else 0
+        assert np.array_equal(_draw_subset(a, pool, rate), np.unique(pool[b.integers(0, len(pool), k)]))
+        a, b = np.random.default_rng(9), np.random.default_rng(9)
+        k = b.binomial(3000, rate) if rate > 0 else 0
+        assert np.array_equal(_draw_subset(a, 3000, rate), np.unique(b.integers(0, 3000, k)))
