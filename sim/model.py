@@ -63,7 +63,7 @@ class DematModel(mesa.Model):
         self.month = 0
         self.benefit_names = scenario.benefits
         self.benefit_index = {b: i for i, b in enumerate(self.benefit_names)}
-        self.benefits = [BENEFITS[b] for b in self.benefit_names]
+        self.benefits = [BENEFITS[b].for_legislation(sc["legislation"]) for b in self.benefit_names]
         self.bp = [sc["benefits"][b] for b in self.benefit_names]
         nb = len(self.benefits)
         self.complexity = np.array([p["complexity"] for p in self.bp], dtype=np.float32)

@@ -581,7 +581,7 @@ class ReferenceModel(mesa.Model):
         self.sc, self.p, self.months, self.month = scenario, sc["process"], sc["months"], 0
         self.benefit_names = scenario.benefits
         self.benefit_index = {b: i for i, b in enumerate(self.benefit_names)}
-        self.benefits = [BENEFITS[b] for b in self.benefit_names]
+        self.benefits = [BENEFITS[b].for_legislation(sc["legislation"]) for b in self.benefit_names]
         self.bp = [sc["benefits"][b] for b in self.benefit_names]
         self.nb = nb = len(self.benefits)
         self.complexity = [float(np.float32(p["complexity"])) for p in self.bp]

@@ -20,6 +20,7 @@ from typing import Any, Iterable
 import yaml
 
 from .calibration import DEFAULT_PRESET, preset_values
+from .benefits import REGISTRY as BENEFITS
 from .defaults import SCENARIO
 from .params import ScenarioError, defaults, merge
 from .policies import Policy, build_policy
@@ -181,6 +182,8 @@ def from_dict(raw: Any, source: str = "<scenario>") -> Scenario:
             raise ScenarioError("at least one benefit must be enabled", path="benefits_enabled")
         if len(set(enabled)) != len(enabled):
             raise ScenarioError("a benefit is listed twice", path="benefits_enabled")
+        for b in enabled:  # a table must exist for the legislation date
+            BENEFITS[b].for_legislation(data["legislation"])
         if not isinstance(policies_raw, list):
             raise ScenarioError("expected a list of policies", path="policies")
         policies = [build_policy(spec, f"policies[{i}]", data["months"], enabled)

@@ -32,6 +32,7 @@ SCENARIOS = {
     "only_comments.yaml": "empty", "alias.yaml": "aliases", "billion_laughs.yaml": "aliases",
     "python_tag.yaml": "python", "python_name_tag.yaml": "python", "binary.yaml": "UTF-8",
     "nul_byte.yaml": "NUL", "duplicate_name_key.yaml": "duplicate key", "deep_nesting.yaml": "deep",
+    "unknown_legislation.yaml": "legislation",
 }
 
 
