@@ -6,6 +6,7 @@ duplicated."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -49,7 +50,15 @@ def result_files(out: Path) -> dict[str, bytes]:
     return files
 
 
+def code_hashes(out: Path) -> set[str]:
+    runs = json.loads((out / "manifest.json").read_text())["runs"]
+    return {r["code_sha256"] for r in runs}
+
+
 def assert_same_files(ref: Path, other: Path) -> None:
+    # results may only differ if the engine's source changed while the test ran
+    # (someone editing the working tree): say so rather than report a determinism failure
+    assert code_hashes(ref) == code_hashes(other), "the sim source code changed during the test"
     a, b = result_files(ref), result_files(other)
     assert sorted(a) == sorted(b), f"different file sets: {sorted(set(a) ^ set(b))}"
     different = [name for name in a if a[name] != b[name]]
@@ -125,7 +134,6 @@ def dask_cluster(tmp_path):
             assert time.monotonic() < deadline, "dask scheduler did not start"
             time.sleep(0.1)
         time.sleep(0.2)  # the file is written once; let it be complete
-        import json
         address = json.loads(sched_file.read_text())["address"]
         assert address.startswith("tcp://127.0.0.1:")
         procs.append(subprocess.Popen(

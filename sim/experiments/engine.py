@@ -85,12 +85,16 @@ def _versions() -> dict:
     return out
 
 
+CODE_SUFFIXES = (".py", ".yaml", ".yml", ".csv", ".json")
+
+
 def code_sha256() -> str:
-    """SHA-256 of the ``sim`` package's source (every ``.py`` file, by relative path):
-    which code produced the results, finer than the version number."""
+    """SHA-256 of the ``sim`` package's source and data files (code, benefit tables,
+    presets; by relative path): which code produced the results, finer than the version."""
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
-    for f in sorted(root.rglob("*.py")):
+    for f in sorted(p for p in root.rglob("*") if p.suffix in CODE_SUFFIXES and p.is_file()
+                    and "__pycache__" not in p.parts):
         h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
 
