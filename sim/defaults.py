@@ -9,7 +9,7 @@ higher; by household type: alone, couple, single parent, couple with children.
 
 from __future__ import annotations
 
-from .benefits import REGISTRY as BENEFITS
+from .benefits import DEFAULT_ENABLED, REGISTRY as BENEFITS
 from .params import Param
 
 MAX_HOUSEHOLDS = 50_000_000
@@ -221,7 +221,8 @@ SCENARIO = {
                            doc="summary metrics average the last N months"),
     "legislation": Param("2021-04", kind="str",
                          doc="legislation date (YYYY-MM) of benefit amounts and rules"),
-    "benefits_enabled": Param(list(BENEFITS), kind="strs", choices=tuple(BENEFITS)),
+    "benefits_enabled": Param(list(DEFAULT_ENABLED), kind="strs", choices=tuple(BENEFITS),
+                              doc="benefits simulated (housing_benefit is available, off by default)"),
     "population": POPULATION,
     "process": PROCESS,
     "institutions": INSTITUTIONS,

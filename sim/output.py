@@ -40,6 +40,9 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600: results are meant to be shared
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -75,7 +75,8 @@ def test_pattern3_mediation_has_diminishing_returns():
     first = paired(mid, low, "non_take_up_rate")  # gain from 10 -> 60 h (positive = lower NTU)
     second = paired(high, mid, "non_take_up_rate")  # gain from 60 -> 360 h
     assert_positive(first, "10 -> 60 h lowers non-take-up")
-    assert_positive(second + 1e-4, "60 -> 360 h does not raise it")
+    se2 = second.std(ddof=1) / math.sqrt(len(second))
+    assert second.mean() > -2 * se2, f"60 -> 360 h raises non-take-up: {second.mean():+.4f} (SE {se2:.4f})"
     # diminishing returns: gain per extra hour falls (50 h then 300 h)
     assert_positive(first / 50 - second / 300, "gain per hour falls")
 

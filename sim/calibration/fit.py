@@ -6,7 +6,7 @@ Two stages, each a deterministic scipy.optimize run from the current values
 1. **Population** (Powell, bounded): the digital-propensity coefficients and
    the non-connection reason shares, against the population targets of the
    preset's vintage, on one synthetic population of ``POP_HOUSEHOLDS``.
-2. **Process** (Powell, bounded): background information and stigma by benefit,
+2. **Process** (Powell, bounded): income churn, background information and stigma by benefit,
    against the non-take-up targets, on ``PROCESS_SEEDS`` paired runs.
 
 The loss is Σ ((model − figure) / tolerance)² over targets (log-ratio over
@@ -53,6 +53,7 @@ POPULATION_PARAMS = [
     ("population.digital.suffered_competence_share", None, 0.05, 0.95),
 ]
 PROCESS_PARAMS = [
+    ("process.income_redraw_rate", None, 0.01, 0.08),
     ("process.info_base", None, 0.002, 0.3),
     ("process.stigma.prime_activite", None, 0, 3000),
     ("process.stigma.rsa", None, 0, 3000),
@@ -132,6 +133,7 @@ def refit(scenario, targets, vintage, seed: int, log=print) -> dict:
             d = copy.deepcopy(data)
             for (path, idx, lo, hi), v in zip(PROCESS_PARAMS, z):
                 _set(d, path, idx, float(np.clip(v, lo, hi)))
+            d["population"]["households"] = PROCESS_HOUSEHOLDS  # the fit never depends on --households
             sc = _scenario_from_data(d, base_raw)
             total = 0.0
             for ss in seeds:

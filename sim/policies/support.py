@@ -4,7 +4,8 @@ equipment, and a digital safe for documents."""
 from __future__ import annotations
 
 from ..params import Param
-from .base import Policy, benefits_param, register, BENEFIT_NAMES
+from ..benefits import DEFAULT_ENABLED
+from .base import Policy, benefits_param, register
 
 
 @register
@@ -12,7 +13,7 @@ class InformationCampaign(Policy):
     name = "information_campaign"
     doc = "An information campaign: unaware eligible households learn of the right faster."
     params = {
-        "benefits": benefits_param(BENEFIT_NAMES),
+        "benefits": benefits_param(DEFAULT_ENABLED),
         "rate": Param(0.10, "probability/month", 0, 1, doc="extra monthly chance to learn of the right"),
         "months": Param(0, "months", 0, 600, kind="int", doc="duration; 0 = until the end"),
     }
