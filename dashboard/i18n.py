@@ -161,6 +161,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "benefit.prime_activite": ("Prime d'activité", "In-work benefit (prime d'activité)"),
     "benefit.rsa": ("RSA", "Minimum income (RSA)"),
     "benefit.aspa": ("Minimum vieillesse (ASPA)", "Old-age minimum (ASPA)"),
+    "benefit.housing_benefit": ("Aide au logement (APL / AL)", "Housing benefit (APL / AL)"),
     "scenario.baseline_2013": ("2013 : tous les guichets ouverts", "2013: every counter open"),
     "scenario.online_only_2016": ("2016 : prime d'activité 100 % en ligne",
                                   "2016: prime d'activité online only"),

@@ -128,6 +128,8 @@ PROCESS = {
         "rsa": Param(300.0, "EUR", 0, 10_000, source="assumption: welfare stigma (ODENORE)"),
         "aspa": Param(450.0, "EUR", 0, 10_000,
                       source="assumption: recovery on estate deters claims (DREES 2022)"),
+        "housing_benefit": Param(30.0, "EUR", 0, 10_000,
+                                 source="assumption: little stigma (a common CAF benefit)"),
     },
     "learning_cost": Param(250.0, "EUR", 0, 10_000, source="assumption (Herd & Moynihan)"),
     "fear_of_error": Param(150.0, "EUR", 0, 10_000, source="assumption (Herd & Moynihan)"),
