@@ -612,15 +612,15 @@ class ReferenceModel(mesa.Model):
         self.closed: set = set()  # services that turned someone away in the current step
         self.helper_hours = sc["population"]["network"]["helper_hours"]
         self.income_edges = h.income_edges
-        self.initialise()
+        self.initialise(h)
 
     # -- set-up -----------------------------------------------------------------------------
-    def initialise(self) -> None:
+    def initialise(self, h: Households) -> None:
         """Month 0 (life_events.initialise): entitlements, then awareness and receipt drawn
         from the steady state of the monthly process."""
-        for hh in self.households:
-            for b, benefit in enumerate(self.benefits):
-                hh.amount[b] = float(benefit.amount(hh.columns(), self.bp[b])[0])
+        for b, benefit in enumerate(self.benefits):  # legislation: one vectorised call
+            for hh, amount in zip(self.households, benefit.amount(h, self.bp[b]).tolist()):
+                hh.amount[b] = amount
         working = [hh for hh in self.households if not hh.retired]
         stay = [sum(hh.eligible(b) for hh in working) / len(working) if working else 0.0
                 for b in range(self.nb)]  # share of working-age households eligible
