@@ -23,6 +23,7 @@ OK, FAIL, WAIT, NO_ROUTE = 0, 1, 2, 3
 SELF, RELATIVE, AGENCY, SOCIAL, ASSOCIATION = 0, 1, 2, 3, 4
 # plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
 ONLINE_ALONE, ONLINE_RELATIVE, COUNTER, PHONE, SOCIAL_SERVICES, ASSOCIATION_CH = map(int, Channel)
+TERRITORIES = tuple(map(int, Territory))
 
 
 def _logistic(x):
@@ -80,7 +81,7 @@ def route(model, hh, ben, channel, queued, renewal: bool, rng) -> Routed:
         model.ledger.flow("hours_relatives", rel_hours * int(served.sum()))
 
     terr = h.territory[hh]
-    for t in Territory:
+    for t in TERRITORIES:
         m = np.flatnonzero((ch == COUNTER) & (terr == t))
         if len(m):
             served = model.counters[t].serve(np.ones(len(m)), order[m])
@@ -93,7 +94,7 @@ def route(model, hh, ben, channel, queued, renewal: bool, rng) -> Routed:
     helped[m] = AGENCY
 
     in_reach = h.association_rank[hh] < lv.association_presence[terr]
-    for t in Territory:
+    for t in TERRITORIES:
         m = np.flatnonzero((ch == SOCIAL_SERVICES) & (terr == t))
         if len(m):
             served = model.social[t].serve(mediated_hours[m], order[m])
@@ -104,7 +105,7 @@ def route(model, hh, ben, channel, queued, renewal: bool, rng) -> Routed:
             referred[ref] = True
             ch[ref] = Channel.association
             model.ledger.flow("new_referrals", len(ref))
-    for t in Territory:
+    for t in TERRITORIES:
         m = np.flatnonzero((ch == ASSOCIATION_CH) & (terr == t))
         if len(m):
             served = model.associations[t].serve(mediated_hours[m], order[m])

@@ -61,8 +61,8 @@ def claim_probability(model, hh: np.ndarray, b: int, opts=None) -> np.ndarray:
 def automatic_enrolment(model, rng) -> None:
     h, lv = model.h, model.levers
     for b in np.flatnonzero(lv.automatic_share > 0):
-        idx = np.flatnonzero((h.amount[b] > 0) & (h.state[b] != ClaimState.receiving)
-                             & (h.state[b] != ClaimState.processing))
+        idx = np.flatnonzero((h.amount[b] > 0) & (h.state[b] != RECEIVING)
+                             & (h.state[b] != PROCESSING))
         got = idx[rng.random(len(idx)) < lv.automatic_share[b]]
         h.state[b, got] = ClaimState.receiving
         h.aware[b, got] = True
@@ -81,8 +81,8 @@ def orient(model, rng) -> None:
     for b in range(h.n_benefits):
         state = h.state[b]
         idx = np.flatnonzero((h.amount[b] > 0) & h.aware[b] & (h.months_without[b] >= 3)
-                             & ((state == ClaimState.not_claimed) | (state == ClaimState.rejected)
-                                | (state == ClaimState.suspended) | (state == ClaimState.gave_up)))
+                             & ((state == NOT_CLAIMED) | (state == REJECTED)
+                                | (state == SUSPENDED) | (state == GAVE_UP)))
         idx = idx[h.skill[idx] < p["autonomy_skill"]]
         got = idx[rng.random(len(idx)) < lv.detection_rate]
         in_reach = h.association_rank[got] < lv.association_presence[h.territory[got]]

@@ -44,8 +44,9 @@ def core_contacts(model, rng, has_unaware: np.ndarray) -> None:
     served = np.zeros(len(idx), dtype=bool)
     order = rng.random(len(idx))
     hours = p["hours"]["core_contact"]
-    for t in Territory:
-        m = np.flatnonzero(h.territory[idx] == t)
+    terr = h.territory.take(idx)
+    for t in map(int, Territory):  # plain ints: an IntEnum operand casts the whole array
+        m = np.flatnonzero(terr == t)
         ss = model.social[t]
         # what digital help took last month is missing from core work now
         core_capacity = max(ss.total_hours - ss.last_used, 0.0)

@@ -116,7 +116,7 @@ def turnover(model, rng) -> np.ndarray:
     non-knowledge and non-demand in a steady state (and renews the ASPA's eligible).
     """
     h, p = model.h, model.p
-    old = np.flatnonzero(h.age_band == AgeBand.a75_plus)
+    old = np.flatnonzero(h.age_band == int(AgeBand.a75_plus))  # int: an IntEnum casts the array
     leaving = np.zeros(h.n, dtype=bool)  # moved out or died (sorted union, without np.union1d)
     leaving[_draw_subset(rng, h.n, p["turnover_rate"])] = True
     leaving[_draw_subset(rng, old, p["mortality_75_plus"])] = True
