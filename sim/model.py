@@ -81,15 +81,7 @@ class DematModel(mesa.Model):
                 raise ValueError("population was built for another number of benefits")
         self.net = network_mod.build(self.h, sc["population"]["network"], self.stream("network", -1))
         population_mod.mark_indirect_users(self.h)
-        self.territory_households = np.bincount(self.h.territory, minlength=3).astype(float)
-
-        self.levers = Levers.from_scenario(sc, self.benefit_names)
-        self.agency = Agency(self)
-        self.counters = [Counter(self, t, int(self.territory_households[t])) for t in Territory]
-        self.social = [SocialService(self, t, int(self.territory_households[t])) for t in Territory]
-        self.associations = [Association(self, t, int(self.territory_households[t])) for t in Territory]
-        self.configure_services()
-        self.policies = sorted(scenario.policies, key=lambda p: p.start)
+        self.setup_institutions(self.h.territory)
 
         life_events.initialise(self)
         if callable(trace):
@@ -102,6 +94,18 @@ class DematModel(mesa.Model):
         return stream(self.seed_seq, name, self.month if month is None else month)
 
     # -- institutions -----------------------------------------------------------
+    def setup_institutions(self, territory: np.ndarray) -> None:
+        """Levers, the agency, and one counter, social service and association per territory."""
+        sc = self.sc.data
+        self.territory_households = np.bincount(territory, minlength=3).astype(float)
+        self.levers = Levers.from_scenario(sc, self.benefit_names)
+        self.agency = Agency(self)
+        self.counters = [Counter(self, t, int(self.territory_households[t])) for t in Territory]
+        self.social = [SocialService(self, t, int(self.territory_households[t])) for t in Territory]
+        self.associations = [Association(self, t, int(self.territory_households[t])) for t in Territory]
+        self.configure_services()
+        self.policies = sorted(self.sc.policies, key=lambda p: p.start)
+
     def configure_services(self) -> None:
         """Set institutions' monthly capacities from the levers."""
         lv = self.levers

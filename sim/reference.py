@@ -35,11 +35,9 @@ import numpy as np
 from .agents import network as network_mod
 from .agents import population as population_mod
 from .agents.households import CLAIM_FIELDS, FIELDS, Households
-from .agents.institutions import Agency, Association, Counter, SocialService
 from .benefits import REGISTRY as BENEFITS
 from .categories import (AgeBand, Cause, Channel, ClaimState, Equipment, Intention,
-                         InternetRelation, NonConnection, Territory)
-from .levers import Levers
+                         InternetRelation, NonConnection)
 from .metrics import CAUSE_SERIES, PERSISTENT_MONTHS
 from .model import DematModel, stream
 from .scenario import Scenario
@@ -571,7 +569,8 @@ class ReferenceModel(mesa.Model):
     """The per-agent reference of :class:`sim.model.DematModel` (same scenario, same seed)."""
 
     household_class = Household
-    configure_services = DematModel.configure_services  # institutions are shared
+    setup_institutions = DematModel.setup_institutions  # institutions are shared
+    configure_services = DematModel.configure_services
     activate_policies = DematModel.activate_policies
 
     def __init__(self, scenario: Scenario, seed: np.random.SeedSequence | int = 0):
@@ -594,14 +593,7 @@ class ReferenceModel(mesa.Model):
         h = population_mod.generate(sc["population"], n, nb, stream(seed_seq, "population", -1))
         net = network_mod.build(h, sc["population"]["network"], stream(seed_seq, "network", -1))
         population_mod.mark_indirect_users(h)
-        self.territory_households = np.bincount(h.territory, minlength=3).astype(float)
-        self.levers = Levers.from_scenario(sc, self.benefit_names)
-        self.agency = Agency(self)
-        self.counters = [Counter(self, t, int(self.territory_households[t])) for t in Territory]
-        self.social = [SocialService(self, t, int(self.territory_households[t])) for t in Territory]
-        self.associations = [Association(self, t, int(self.territory_households[t])) for t in Territory]
-        self.configure_services()
-        self.policies = sorted(scenario.policies, key=lambda p: p.start)
+        self.setup_institutions(h.territory)
         self.households = AgentSet([self.household_class(self, h, i) for i in range(n)], random=self.random)
         people = list(self.households)
         for i, hh in enumerate(people):
