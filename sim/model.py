@@ -45,7 +45,10 @@ class DematModel(mesa.Model):
     Parameters
     ----------
     scenario: a checked :class:`sim.scenario.Scenario`.
-    seed: a ``numpy.random.SeedSequence`` for this replication (or an int).
+    seed: a ``numpy.random.SeedSequence`` for this replication, or an int ``s``: then the
+        model is replication 0 of ``sim.run(scenario, seed=s)`` (the seed rule shared by
+        ``DematModel``, ``sim.run`` and ``mesa.batch_run``: replication ``r`` of seed ``s``
+        uses ``SeedSequence(s).spawn(r + 1)[r]``).
     population: optional prebuilt :class:`Households` (copied), e.g. imported from CSV.
     trace: household indices whose month-by-month journey is recorded, or a
         callable ``trace(households) -> indices`` evaluated once the population
@@ -54,7 +57,8 @@ class DematModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, seed: np.random.SeedSequence | int = 0,
                  population: Households | None = None, trace: np.ndarray | None = None):
-        self.seed_seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        self.seed_seq = (seed if isinstance(seed, np.random.SeedSequence)
+                         else np.random.SeedSequence(int(seed), spawn_key=(0,)))  # = spawn(1)[0]
         super().__init__(rng=np.random.default_rng(self.seed_seq))
         sc = scenario.data
         self.sc = scenario  # not `self.scenario`: Mesa's setter would tie the scenario to this model
@@ -87,6 +91,7 @@ class DematModel(mesa.Model):
         if callable(trace):
             trace = trace(self.h)
         self.ledger = Ledger(self, trace=trace)
+        self.running = self.months > 0  # Mesa convention: falls at the horizon
 
     # -- randomness -----------------------------------------------------------
     def stream(self, name: str, month: int | None = None) -> np.random.Generator:
@@ -130,7 +135,13 @@ class DematModel(mesa.Model):
 
     # -- the month ------------------------------------------------------------------
     def step(self) -> None:
-        """One month, in the order of DOMAIN §3 (docs/ODD.md, 'Process overview')."""
+        """One month, in the order of DOMAIN §3 (docs/ODD.md, 'Process overview').
+
+        Past the horizon a step does nothing (``running`` is then False).
+        """
+        if self.month >= self.months:
+            self.running = False
+            return
         self.activate_policies()      # 0. policies due this month turn their levers
         self.new_month_services()     #    capacities refill; last month's load stays readable
         life_events.step(self)        # 1. income changes move households in/out of eligibility
@@ -143,6 +154,7 @@ class DematModel(mesa.Model):
         drift.step(self)              # 8. skills, equipment and relation to the internet change
         self.ledger.measure(self)     # 9. measurement, after everything else in the month
         self.month += 1
+        self.running = self.month < self.months
 
     def run(self) -> "DematModel":
         while self.month < self.months:
