@@ -1,24 +1,26 @@
 """The one translation table of the dashboard (French first, English second).
 
 Every label, tooltip, legend and axis title shown by the dashboard comes from
-:data:`TABLE` through :func:`t`; numbers are formatted by :func:`num`,
-:func:`pct` and :func:`pts` so that French pages read "21,3 %" and "20 000"
-and English pages "21.3%" and "20,000".  The engine's result labels (English
-snake_case enum names, see :mod:`sim.categories`) are keys here, e.g.
-``cause.non_knowledge`` or ``age_band.a75_plus``.
+:func:`t`: the dashboard's own texts are in :data:`TABLE`; the engine's
+categories (``cause.non_knowledge``, ``age_band.a75_plus``, ``benefit.rsa``...),
+metric labels (``metric.KEY``) and number formats come from the shared
+vocabulary :mod:`sim.present`, which the command line and the HTML report use
+too.  Numbers: :func:`num`, :func:`pct`, :func:`pts` and :func:`euros` write
+"21,3 %" and "20 000" in French, "21.3%" and "20,000" in English.
 
 Texts for trainers are written for social workers: plain French, no jargon.
 """
 
 from __future__ import annotations
 
-import math
+from sim import present
+from sim.present import (DEFAULT_LANG, LANGS, NBSP, NNBSP, euros, plotly_separators,  # noqa: F401
+                         points as pts)
+from sim.present import number as num
+from sim.present import percent as pct
 
-LANGS = ("fr", "en")
-DEFAULT_LANG = "fr"
-
-NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before "%"
-NBSP = "\u00a0"
+__all__ = ["LANGS", "DEFAULT_LANG", "NBSP", "NNBSP", "TABLE", "t", "has", "label", "num", "pct",
+           "pts", "euros", "plotly_separators", "dropdown_labels", "french_strings"]
 
 TABLE: dict[str, tuple[str, str]] = {
     # -- shell -------------------------------------------------------------------
@@ -152,71 +154,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "help.relatives": ("Aidé par un proche", "Helped by a relative"),
     "help.social_services": ("Aidé par les services sociaux", "Helped by social services"),
     "help.association": ("Aidé par une association", "Helped by an association"),
-    "outcome.receiving": ("Perçoit la prestation", "Receives the benefit"),
-    "outcome.waiting": ("Dossier en attente", "Claim pending"),
-    "outcome.rejected": ("Rejeté ou suspendu", "Rejected or suspended"),
-    "outcome.gave_up": ("A renoncé après échec", "Gave up after failing"),
-    "outcome.not_claimed": ("N'a rien demandé", "Did not claim"),
-    "benefit.all": ("Toutes les prestations", "All benefits"),
-    "benefit.prime_activite": ("Prime d'activité", "In-work benefit (prime d'activité)"),
-    "benefit.rsa": ("RSA", "Minimum income (RSA)"),
-    "benefit.aspa": ("Minimum vieillesse (ASPA)", "Old-age minimum (ASPA)"),
-    "benefit.housing_benefit": ("Aide au logement (APL / AL)", "Housing benefit (APL / AL)"),
     "scenario.baseline_2013": ("2013 : tous les guichets ouverts", "2013: every counter open"),
     "scenario.online_only_2016": ("2016 : prime d'activité 100 % en ligne",
                                   "2016: prime d'activité online only"),
-
-    # -- categories of the engine ----------------------------------------------------
-    "group.age_band": ("Âge", "Age"),
-    "group.income_quintile": ("Revenu", "Income"),
-    "group.diploma": ("Diplôme", "Diploma"),
-    "group.territory": ("Territoire", "Territory"),
-    "group.equipment": ("Équipement", "Equipment"),
-    "group.isolation": ("Entourage", "Support network"),
-    "age_band.a18_29": ("18-29 ans", "18-29"),
-    "age_band.a30_44": ("30-44 ans", "30-44"),
-    "age_band.a45_59": ("45-59 ans", "45-59"),
-    "age_band.a60_74": ("60-74 ans", "60-74"),
-    "age_band.a75_plus": ("75 ans et +", "75+"),
-    "income_quintile.q1": ("Q1 modestes", "Q1 poorest"),
-    "income_quintile.q2": ("Q2", "Q2"),
-    "income_quintile.q3": ("Q3", "Q3"),
-    "income_quintile.q4": ("Q4", "Q4"),
-    "income_quintile.q5": ("Q5 aisés", "Q5 richest"),
-    "diploma.none": ("Sans diplôme", "No diploma"),
-    "diploma.secondary": ("Secondaire", "Secondary"),
-    "diploma.higher": ("Supérieur", "Higher"),
-    "territory.large_city": ("Grande ville", "Large city"),
-    "territory.small_town": ("Petite ville", "Small town"),
-    "territory.rural": ("Rural", "Rural"),
-    "equipment.none": ("Aucun", "None"),
-    "equipment.smartphone": ("Smartphone", "Smartphone"),
-    "equipment.computer": ("Ordinateur", "Computer"),
-    "isolation.isolated": ("Isolé", "Isolated"),
-    "isolation.supported": ("Entouré", "Has helpers"),
-    "cause.non_knowledge": ("Ne connaît pas son droit", "Does not know the right"),
-    "cause.non_proposition": ("Droit non proposé", "Right not offered"),
-    "cause.non_demand": ("Ne demande pas", "Does not claim"),
-    "cause.non_reception": ("Demande sans versement", "Claimed, not paid"),
-    "service.social_services": ("Services sociaux", "Social services"),
-    "service.associations": ("Associations et France Services", "Associations and France Services"),
-    "service.relatives": ("Proches", "Relatives"),
-    "state.not_eligible": ("Pas de droit ce mois-ci", "Not eligible this month"),
-    "state.unaware": ("Ne connaît pas son droit", "Does not know the right"),
-    "state.not_claimed": ("Connaît son droit, ne demande pas", "Knows the right, does not claim"),
-    "state.queued": ("Attend un rendez-vous d'aide", "Waiting for a help appointment"),
-    "state.processing": ("Dossier en cours", "Claim being processed"),
-    "state.receiving": ("Perçoit la prestation", "Receives the benefit"),
-    "state.suspended": ("Versement suspendu", "Payment suspended"),
-    "state.rejected": ("Dossier rejeté", "Claim rejected"),
-    "state.gave_up": ("A renoncé", "Gave up"),
-    "channel.none": ("aucune démarche", "no attempt yet"),
-    "channel.online_alone": ("en ligne, seul", "online, alone"),
-    "channel.online_relative": ("en ligne avec un proche", "online with a relative"),
-    "channel.counter": ("au guichet", "at the counter"),
-    "channel.phone": ("par téléphone", "by phone"),
-    "channel.social_services": ("avec un travailleur social", "with a social worker"),
-    "channel.association": ("avec une association", "with an association"),
 
     # -- workshop tab ------------------------------------------------------------
     "ws.preset": ("Situation de départ", "Starting point"),
@@ -335,14 +275,18 @@ TABLE: dict[str, tuple[str, str]] = {
     "sw.sigma": ("Morris, dispersion (σ)", "Morris, spread (σ)"),
     "sw.index": ("Indice", "Index"),
     "sw.parameter": ("Paramètre", "Parameter"),
-    "metric.non_take_up_rate": ("Taux de non-recours", "Non-take-up rate"),
-    "metric.persistent_non_take_up_rate": ("Non-recours persistant", "Persistent non-take-up"),
-    "metric.unclaimed_euros_per_month": ("Droits non versés (€/mois)", "Unclaimed benefits (€/month)"),
-    "metric.concentration_index": ("Indice de concentration", "Concentration index"),
-    "metric.autonomy_share": ("Démarches faites seul", "Filings done alone"),
-    "metric.social_services_digital_share": ("Part numérique du temps des travailleurs sociaux",
-                                             "Digital share of social workers' time"),
 }
+
+
+def _pair(key: str) -> tuple[str, str] | None:
+    if key in TABLE:
+        return TABLE[key]
+    if key in present.LABELS:
+        return present.LABELS[key]
+    if key.startswith("metric."):
+        m = present.metric(key[len("metric."):])
+        return m.fr, m.en
+    return None
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **fields) -> str:
@@ -350,7 +294,10 @@ def t(key: str, lang: str = DEFAULT_LANG, **fields) -> str:
 
     An unknown key is a programming error and raises ``KeyError`` (tests catch it).
     """
-    text = TABLE[key][0 if lang != "en" else 1]
+    pair = _pair(key)
+    if pair is None:
+        raise KeyError(key)
+    text = pair[0 if lang != "en" else 1]
     return text.format(**fields) if fields else text
 
 
@@ -362,57 +309,19 @@ def dropdown_labels(lang: str) -> dict:
 
 
 def has(key: str) -> bool:
-    return key in TABLE
+    return key in TABLE or key in present.LABELS
 
 
 def label(prefix: str, name: str, lang: str) -> str:
     """Translated label of an engine category (``prefix.name``), or the raw name."""
     key = f"{prefix}.{name}"
-    return t(key, lang) if key in TABLE else name
-
-
-# -- numbers ----------------------------------------------------------------------
-
-def _bad(x) -> bool:
-    return x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x)))
-
-
-def num(x, lang: str = DEFAULT_LANG, digits: int = 0, sign: bool = False) -> str:
-    """A number with the language's separators: ``20 000,5`` / ``20,000.5``."""
-    if _bad(x):
-        return "–"
-    text = f"{x:{'+' if sign else ''},.{digits}f}"
-    if lang != "en":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", NNBSP)
-    return text.replace("-", "−")
-
-
-def pct(x, lang: str = DEFAULT_LANG, digits: int = 1, sign: bool = False) -> str:
-    """A fraction 0-1 as a percentage: ``21,3 %`` / ``21.3%``."""
-    if _bad(x):
-        return "–"
-    body = num(100 * x, lang, digits, sign)
-    return f"{body}{NNBSP}%" if lang != "en" else f"{body}%"
-
-
-def pts(x, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
-    """A difference of fractions in percentage points: ``+2,9 pts`` / ``+2.9 pp``."""
-    if _bad(x):
-        return "–"
-    return f"{num(100 * x, lang, digits, sign=True)}{NBSP}{t('unit.pts', lang)}"
-
-
-def euros(x, lang: str = DEFAULT_LANG, sign: bool = False) -> str:
-    if _bad(x):
-        return "–"
-    return f"{num(x, lang, 0, sign)}{NBSP}€"
-
-
-def plotly_separators(lang: str) -> str:
-    """Plotly's ``layout.separators``: decimal mark then thousands separator."""
-    return ".," if lang == "en" else ", "
+    if prefix == "metric":
+        return present.metric_label(name, lang)
+    return t(key, lang) if has(key) else name
 
 
 def french_strings() -> list[str]:
-    """French texts of the table that differ from their English text (for the language test)."""
-    return [fr for fr, en in TABLE.values() if fr != en]
+    """French texts shown by the dashboard that differ from their English text (for the
+    language test): its own table and the shared vocabulary's categories."""
+    pairs = list(TABLE.values()) + list(present.LABELS.values())
+    return [fr for fr, en in pairs if fr != en]

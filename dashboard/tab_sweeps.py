@@ -12,6 +12,8 @@ import numpy as np
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html, no_update
 
+from sim import present
+
 from . import i18n
 from . import sweeps as sw
 from .components import dropdown, field_label, graph_card, stamp
@@ -46,7 +48,7 @@ def layout(lang: str, state) -> html.Div:
 
 
 def metric_label(name: str, lang: str) -> str:
-    return i18n.label("metric", name, lang)
+    return present.metric_label(name, lang)
 
 
 def load(state, name: str) -> sw.Sweep:
@@ -68,7 +70,7 @@ def load(state, name: str) -> sw.Sweep:
 def fig_heatmap(sweep: sw.Sweep, metric: str, x: str, y: str | None, lang: str) -> go.Figure:
     g = sw.grid(sweep, metric, x, y)
     label = metric_label(metric, lang)
-    fmt = ".1%" if metric.endswith(("rate", "share")) else ",.3g"
+    fmt = ".1%" if present.is_rate(metric) else ",.3g"
     if "y" not in g:
         fig = go.Figure(go.Scatter(x=g["x"], y=g["mean"], mode="lines+markers", line=dict(width=3, color="#0072B2"),
                                    marker=dict(size=9), hovertemplate=f"%{{x}} → %{{y:{fmt}}}<extra></extra>"))

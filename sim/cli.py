@@ -1,6 +1,11 @@
-"""Command line: ``sim run``, ``sim validate`` (and more commands as they land).
+"""Command line: ``sim run``, ``validate``, ``schema``, ``demo``, ``population``,
+``dashboard``, and the commands registered by :mod:`sim.calibration.cli`
+(``calibrate``) and :mod:`sim.experiments.cli` (``compare``, ``sweep``, ``report``).
 
 Input errors print one line naming the file and field, and exit with status 2.
+Every command takes ``--lang fr|en`` (default: the locale's language) for what it
+prints, its errors and the HTML report; labels and numbers come from
+:mod:`sim.present`.
 """
 
 from __future__ import annotations
@@ -8,245 +13,242 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
+from . import __version__, limits
+from .calibration.cli import register as register_calibrate
+from .experiments.cli import register as register_experiments
 from .params import ScenarioError
+from .present import KEY_METRICS, default_lang, error, row_label, table, text
+from .present import node as fmt_node
+from .present import number
+from .output import RunParts, run_identity, write_run
+from .runner import export_population, load_population, run
+from .scenario import load as load_scenario
 
 EXIT_INPUT = 2
 
-
-def _fmt_ci(node, pct=False) -> str:
-    mean, ci = node["mean"], node["ci95"]
-    if mean is None:
-        return "n/a"
-    if pct:
-        def f(v):
-            return f"{100 * v:.1f} %"
-    elif abs(mean) < 10:
-        def f(v):
-            return f"{v:.3f}"
-    else:
-        def f(v):
-            return f"{v:,.0f}"
-    if ci[0] is None:
-        return f(mean)
-    return f"{f(mean)} [{f(ci[0])}; {f(ci[1])}]"
-
-
-KEY_ROWS = (
-    ("non-take-up rate", ("non_take_up_rate",), True),
-    ("  non-knowledge", ("non_take_up_by_cause", "non_knowledge"), True),
-    ("  non-proposition", ("non_take_up_by_cause", "non_proposition"), True),
-    ("  non-demand", ("non_take_up_by_cause", "non_demand"), True),
-    ("  non-reception", ("non_take_up_by_cause", "non_reception"), True),
-    ("persistent (3 quarters)", ("persistent_non_take_up_rate",), True),
-    ("unclaimed EUR/month", ("unclaimed_euros_per_month",), False),
-    ("social services h/month", ("delegated_hours_per_month", "social_services"), False),
-    ("associations h/month", ("delegated_hours_per_month", "associations"), False),
-    ("relatives h/month", ("delegated_hours_per_month", "relatives"), False),
-    ("social workers' digital share", ("social_services_digital_share",), True),
-    ("filings done alone", ("autonomy_share",), True),
-    ("recipients' codes held", ("credentials_held",), True),
-    ("concentration index", ("concentration_index",), False),
-)
+# One example per command, shown at the end of ``sim COMMAND --help``.
+EXAMPLES = {
+    "run": ["sim run scenarios/online_only_2016.yaml -r 10 --seed 1 --out results/online",
+            "sim run baseline_2013 --set population.households=100000 --set policies.closure.share=0.8",
+            "sim run results/online --resume          # finish a run that was interrupted"],
+    "validate": ["sim validate scenarios/*.yaml my_scenario.yaml"],
+    "schema": ["sim schema > scenario.schema.json",
+               "# then, first line of a scenario file:",
+               "# yaml-language-server: $schema=scenario.schema.json"],
+    "demo": ["sim demo", "sim demo baseline_2013 counter_closure_rural --households 50000"],
+    "population": ["sim population baseline_2013 -o households.csv --seed 1"],
+    "dashboard": ["sim dashboard                 # then open http://127.0.0.1:8050"],
+    "calibrate": ["sim calibrate --preset france_2021",
+                  "sim calibrate --preset france_2021 --refit"],
+    "compare": ["sim compare baseline_2013 online_only_2016 -r 10 --seed 1 "
+                "--set population.households=20000 -o results/online --lang fr"],
+    "sweep": ["sim sweep sweeps/closure_x_mediation.yaml -o results/closure --analyse",
+              "sim sweep sweeps/sobol_levers.yaml --dask-local 2 -o results/sobol --resume"],
+    "report": ["sim report results/online -o online.html --lang fr"],
+}
+# Help for arguments that a registering module leaves without one.
+HELP_FILL = {
+    ("calibrate", "seed"): "root seed of the check and the fit (default 2021)",
+    ("calibrate", "households"): "households per run (default 20000)",
+    ("calibrate", "quiet"): "print nothing but errors",
+}
 
 
-def _get(summary, path):
+def key_table(summaries: list[dict], lang: str) -> str:
+    """The key metrics of one or more summaries side by side (mean [95 % CI])."""
+    names = [s["meta"]["scenario"] for s in summaries]
+    rows = [(text("metric", lang), *names)]
+    for key in KEY_METRICS:
+        head, *rest = key.split(".")
+        rows.append((row_label(key, lang),
+                     *[fmt_node(key, _get(s, key.split(".")), lang) for s in summaries]))
+    for b in summaries[0]["per_benefit"]:
+        key = f"per_benefit.{b}.non_take_up_rate"
+        rows.append((row_label(key, lang),
+                     *[fmt_node(key, s["per_benefit"][b]["non_take_up_rate"], lang)
+                       if b in s["per_benefit"] else "–" for s in summaries]))
+    return table(rows)
+
+
+def _get(summary: dict, path: list[str]) -> dict | None:
     node = summary
     for k in path:
+        if not isinstance(node, dict) or k not in node:
+            return None
         node = node[k]
     return node
 
 
-def format_table(summaries: list[dict]) -> str:
-    names = [s["meta"]["scenario"] for s in summaries]
-    rows = [("metric", *names)]
-    for label, path, pct in KEY_ROWS:
-        rows.append((label, *[_fmt_ci(_get(s, path), pct) for s in summaries]))
-    for b in summaries[0]["per_benefit"]:
-        rows.append((f"non-take-up {b}",
-                     *[_fmt_ci(s["per_benefit"][b]["non_take_up_rate"], True)
-                       if b in s["per_benefit"] else "-" for s in summaries]))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def cmd_run(args) -> int:
-    from . import limits, load_scenario, run
-    from .output import write_run
+    lang = args.lang
     sc = load_scenario(args.scenario, sets=args.set)
+    seed = sc.data["seed"] if args.seed is None else args.seed
     population = None
     if sc.data["population"]["file"]:  # read and checked before anything is written
-        from .runner import load_population
-        population = load_population(sc, sc.data["seed"] if args.seed is None else args.seed)
+        population = load_population(sc, seed)
         sc = sc.with_overrides({"population.households": population.n})
     limits.check(sc, args.replications, args.workers, allow_large=args.allow_large)
+    if args.resume and not args.out:
+        raise ScenarioError("needs --out (the directory of the run to resume)", source="--resume")
     parts, done = None, {}
     if args.out:  # each finished replication is saved at once: --resume after a crash
-        from .output import RunParts
-        parts = RunParts(args.out, _run_identity(sc, args.seed))
+        parts = RunParts(args.out, run_identity(sc, seed))
         done = parts.start(resume=args.resume)
         if done and not args.quiet:
-            print(f"resuming: {len([i for i in done if i < args.replications])} of "
-                  f"{args.replications} replication(s) already in {args.out}", file=sys.stderr)
-    elif args.resume:
-        raise ScenarioError("needs --out (the directory of the run to resume)", source="--resume")
+            print(text("run.resuming", lang, done=len([i for i in done if i < args.replications]),
+                       total=args.replications, out=args.out), file=sys.stderr)
     t0 = time.perf_counter()
-    result = run(sc, replications=args.replications, seed=args.seed, workers=args.workers,
+    result = run(sc, replications=args.replications, seed=seed, workers=args.workers,
                  population=population, done=done, on_replication=parts.save if parts else None)
-    elapsed = time.perf_counter() - t0
     summary = result.summary
+    if args.out:
+        write_run(result, args.out)
+        parts.finish()
+    elapsed = time.perf_counter() - t0
     if not args.quiet:
         m = summary["meta"]
-        print(f"{m['scenario']}: {m['households']:,} households, {m['months']} months, "
-              f"{m['replications']} replication(s), seed {m['seed']} ({elapsed:.1f} s)")
-        print("mean [95 % CI] over the last", m["report_months"], "months\n")
-        print(format_table([summary]))
-    if args.out:
-        out = write_run(result, args.out)
-        parts.finish()
-        if not args.quiet:
-            print(f"\nresults written to {out}/")
+        print(text("run.banner", lang, scenario=m["scenario"],
+                   households=number(m["households"], lang), months=m["months"],
+                   replications=m["replications"], seed=m["seed"],
+                   seconds=number(elapsed, lang, 1)))
+        print(text("mean_ci", lang, m=m["report_months"]) + "\n")
+        print(key_table([summary], lang))
+        if args.out:
+            print("\n" + text("run.written", lang, out=args.out))
     return 0
 
 
-def _run_identity(sc, seed) -> dict:
-    """What must match for ``sim run --resume`` to reuse saved replications."""
-    from . import __version__
-    from .runner import population_path
-    from .scenario import file_hash
-    pop = sc.data["population"]["file"]
-    return {"scenario_sha256": sc.content_hash(), "seed": sc.data["seed"] if seed is None else seed,
-            "population_file_sha256": file_hash(population_path(sc)) if pop and
-            population_path(sc).is_file() else None, "version": __version__}
-
-
 def cmd_demo(args) -> int:
-    from . import load_scenario, run
     summaries = []
     for name in args.scenarios:
         sc = load_scenario(name, sets=[f"population.households={args.households}"])
         summaries.append(run(sc, replications=args.replications, seed=args.seed).summary)
-    print(f"{args.households:,} households, {args.replications} replications, same seed "
-          f"(common random numbers); mean [95 % CI]\n")
-    print(format_table(summaries))
+    print(text("demo.banner", args.lang, households=number(args.households, args.lang),
+               replications=args.replications) + "\n")
+    print(key_table(summaries, args.lang))
     return 0
 
 
 def cmd_validate(args) -> int:
-    from . import load_scenario
     bad = 0
     for f in args.files:
         try:
             load_scenario(f)
             if not args.quiet:
-                print(f"{f}: ok")
+                print(text("validate.ok", args.lang, file=f))
         except ScenarioError as err:
-            print(str(err), file=sys.stderr)
+            print(error(str(err), args.lang), file=sys.stderr)
             bad += 1
     return EXIT_INPUT if bad else 0
 
 
 def cmd_population(args) -> int:
-    from . import load_scenario
-    from .runner import export_population
     sc = load_scenario(args.scenario, sets=args.set)
     seed = sc.data["seed"] if args.seed is None else args.seed
     n = export_population(sc, seed, args.out, replication=args.replication)
     if not args.quiet:
-        print(f"{n:,} households of {sc.name} (seed {seed}, replication {args.replication}) "
-              f"written to {args.out}")
+        print(text("population.written", args.lang, n=number(n, args.lang), scenario=sc.name,
+                   seed=seed, replication=args.replication, out=args.out))
     return 0
 
 
 def cmd_dashboard(args) -> int:
     # the engine never imports the dashboard; only this command reaches it, lazily
+    # (in-function import: the dashboard is a separate, heavy application)
     from dashboard.app import serve
     serve(host=args.host, port=args.port)
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
-    ap = argparse.ArgumentParser(prog="sim", description="Dematerialisation and non-take-up of benefits.")
-    ap.add_argument("--version", action="version", version=f"sim {__version__}")
-    sub = ap.add_subparsers(dest="command", required=True)
+def _scenario_options(p, replications: int = 5) -> None:
+    p.add_argument("--replications", "-r", type=int, default=replications,
+                   help=f"replications (default {replications})")
+    p.add_argument("--seed", type=int, default=None, help="root seed (default: the scenario's)")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a parameter, e.g. population.households=5000 or "
+                        "policies.ID.share=0.8 (repeatable)")
 
-    def common(p):
-        p.add_argument("--replications", "-r", type=int, default=5, help="replications (default 5)")
-        p.add_argument("--seed", type=int, default=None, help="root seed (default: the scenario's)")
-        p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
-                       help="override a parameter, e.g. population.households=5000 (repeatable)")
-        p.add_argument("--out", "-o", default=None, help="directory for result files")
-        p.add_argument("--workers", type=int, default=1, help="parallel processes")
-        p.add_argument("--quiet", "-q", action="store_true")
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="sim", description="Dematerialisation and non-take-up of "
+                                 "social benefits: an agent-based simulation.")
+    ap.add_argument("--version", action="version", version=f"sim {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("run", help="run a scenario and summarise it")
     p.add_argument("scenario", help="scenario file, or the name of a bundled scenario")
-    common(p)
+    _scenario_options(p)
+    p.add_argument("--out", "-o", default=None, metavar="DIR",
+                   help="results directory: summary.json, CSV files and the results store")
+    p.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     p.add_argument("--allow-large", action="store_true",
                    help="lift the cap on households × months × replications (see README)")
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted run in --out, keeping its finished replications")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("validate", help="check scenario files (exit 2 if any is invalid)")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--quiet", "-q", action="store_true")
+    p = sub.add_parser("validate", help="check scenario files, one line per problem "
+                       "(exit 2 if any is invalid)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario files to check")
+    p.add_argument("--quiet", "-q", action="store_true", help="say nothing about valid files")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("demo", help="run bundled scenarios and print them side by side")
-    p.add_argument("scenarios", nargs="*", default=["baseline_2013", "online_only_2016"])
-    p.add_argument("--households", type=int, default=20_000)
-    p.add_argument("--replications", "-r", type=int, default=5)
-    p.add_argument("--seed", type=int, default=2016)
+    p.add_argument("scenarios", nargs="*", default=["baseline_2013", "online_only_2016"],
+                   metavar="SCENARIO", help="scenarios (default: baseline_2013 online_only_2016)")
+    p.add_argument("--households", type=int, default=20_000,
+                   help="households per scenario (default 20000)")
+    p.add_argument("--replications", "-r", type=int, default=5, help="replications (default 5)")
+    p.add_argument("--seed", type=int, default=2016, help="root seed (default 2016)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("population", help="export a scenario's synthetic population as CSV")
-    p.add_argument("scenario")
-    p.add_argument("--out", "-o", required=True, help="CSV file to write")
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--replication", type=int, default=0, help="which replication's population")
-    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
-    p.add_argument("--quiet", "-q", action="store_true")
+    p.add_argument("scenario", help="scenario file, or the name of a bundled scenario")
+    p.add_argument("--out", "-o", required=True, metavar="FILE", help="CSV file to write")
+    p.add_argument("--seed", type=int, default=None, help="root seed (default: the scenario's)")
+    p.add_argument("--replication", type=int, default=0,
+                   help="which replication's population (default 0)")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a parameter (repeatable)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     p.set_defaults(func=cmd_population)
 
     p = sub.add_parser("dashboard", help="start the Dash dashboard (http://127.0.0.1:8050)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
-    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--port", type=int, default=8050, help="port (default 8050)")
     p.set_defaults(func=cmd_dashboard)
 
-    for register in _extensions():
-        register(sub)
+    register_calibrate(sub)
+    register_experiments(sub)
+    for name, p in sub.choices.items():
+        p.formatter_class = argparse.RawDescriptionHelpFormatter
+        if name in EXAMPLES:
+            p.epilog = "example:\n  " + "\n  ".join(EXAMPLES[name])
+        p.add_argument("--lang", choices=("fr", "en"), default=default_lang(),
+                       help="language of the output, errors and report (default: the "
+                            "locale's, here %(default)s)")
+        for action in p._actions:
+            if not action.help and action.dest != "help":
+                action.help = HELP_FILL.get((name, action.dest))
     return ap
-
-
-def _extensions():
-    """Subcommands contributed by other parts of the package (experiments, dashboard...)."""
-    from .calibration.cli import register as calibrate
-    regs = [calibrate]
-    try:
-        from .experiments.cli import register
-        regs.append(register)
-    except ImportError:
-        pass
-    return regs
 
 
 def main(argv=None) -> int:
     ap = build_parser()
     args = ap.parse_args(argv)
+    lang = getattr(args, "lang", "en")
     for name in ("replications", "workers"):
-        if getattr(args, name, 1) is not None and getattr(args, name, 1) < 1:
-            print(f"sim: --{name} must be at least 1", file=sys.stderr)
+        value = getattr(args, name, None)
+        if value is not None and value < 1:
+            print("sim: " + text("at_least_1", lang, name=name), file=sys.stderr)
             return EXIT_INPUT
     try:
         return args.func(args)
     except ScenarioError as err:
-        print(str(err), file=sys.stderr)
+        print(error(str(err), lang), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(text("interrupted", lang), file=sys.stderr)
         return 130

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .calibration import DEFAULT_PRESET, preset_values
 from .defaults import SCENARIO
-from .params import iter_params
+from .params import leaves
 from .policies import REGISTRY
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
@@ -66,7 +66,7 @@ def render() -> str:
            f"| path | default | {DEFAULT_PRESET} | unit | range | meaning and source |",
            "|---|---|---|---|---|---|"]
     preset = preset_values(DEFAULT_PRESET)
-    out += [_row(path, p, preset) for path, p in iter_params(SCENARIO)]
+    out += [_row(path, p, preset) for path, p in leaves(SCENARIO)]
     out += ["", "## Policies", "",
             "A scenario's `policies:` list holds mappings with `type`, `start` (month, 0-based) "
             "and the policy's parameters.  `effect` is the metric each policy is documented "
@@ -77,7 +77,7 @@ def render() -> str:
                 f"Effect: `{metric}` {'rises' if sign > 0 else 'falls'}.", ""]
         if cls.params:
             out += ["| parameter | default | unit | range | meaning and source |", "|---|---|---|---|---|"]
-            out += [_row(path, p) for path, p in iter_params(cls.params)]
+            out += [_row(path, p) for path, p in leaves(cls.params)]
             out.append("")
     return "\n".join(out).rstrip() + "\n"
 

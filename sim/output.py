@@ -11,14 +11,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import math
 import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,60 +23,11 @@ import numpy as np
 
 from . import __version__
 from .categories import GROUP_LABELS, Channel
+from .io import atomic_write, csv_text, remove_temporaries, to_json
 from .metrics import CAUSE_SERIES, GLOBAL, PER_BENEFIT, ROUTE_OUTCOMES
-from .summary import leaves
-
-
-def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600: results are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _clean(obj):
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, (float, np.floating)):
-        return None if math.isnan(obj) or math.isinf(obj) else float(obj)
-    if isinstance(obj, np.integer):
-        return int(obj)
-    return obj
-
-
-def to_json(obj) -> str:
-    return json.dumps(_clean(obj), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
-
-
-def _csv(rows: list[dict]) -> str:
-    buf = io.StringIO()
-    if rows:
-        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: _fmt(v) for k, v in r.items()})
-    return buf.getvalue()
-
-
-def _fmt(v):
-    if isinstance(v, (float, np.floating)):
-        return "" if math.isnan(v) else repr(float(v))
-    return v
+from .params import ScenarioError, leaves
+from .runner import Replication, population_path
+from .scenario import file_hash
 
 
 def timeseries_rows(result) -> list[dict]:
@@ -140,7 +88,6 @@ def replication_rows(result) -> list[dict]:
 
 
 def manifest(result, source: str | None = None) -> dict:
-    from .scenario import file_hash
     src = result.scenario.source
     return {
         "package": "sim", "version": __version__,
@@ -163,16 +110,24 @@ def write_run(result, out_dir: str | os.PathLike) -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "summary.json", to_json(result.summary))
-    atomic_write(out / "replications.csv", _csv(replication_rows(result)))
-    atomic_write(out / "timeseries.csv", _csv(timeseries_rows(result)))
-    atomic_write(out / "groups.csv", _csv(group_rows(result)))
-    atomic_write(out / "routes.csv", _csv(route_rows(result)))
+    atomic_write(out / "replications.csv", csv_text(replication_rows(result)))
+    atomic_write(out / "timeseries.csv", csv_text(timeseries_rows(result)))
+    atomic_write(out / "groups.csv", csv_text(group_rows(result)))
+    atomic_write(out / "routes.csv", csv_text(route_rows(result)))
     atomic_write(out / "scenario.yaml", result.scenario.to_yaml())
     atomic_write(out / "manifest.json", to_json(manifest(result)))
     return out
 
 
 # -- crash safety for `sim run --out DIR`: one file per finished replication ------------
+
+def run_identity(sc, seed: int) -> dict:
+    """What must match for ``sim run --resume`` to reuse saved replications."""
+    pop = sc.data["population"]["file"]
+    return {"scenario_sha256": sc.content_hash(), "seed": seed,
+            "population_file_sha256": file_hash(population_path(sc)) if pop and
+            population_path(sc).is_file() else None, "version": __version__}
+
 
 PARTS_DIR = ".partial"  # OUT/.partial/: finished replications of an unfinished run
 
@@ -190,7 +145,6 @@ def _replication_bytes(rep) -> bytes:
 
 
 def _replication_from(path: Path):
-    from .runner import Replication
     with np.load(path, allow_pickle=False) as z:
         series, groups = {}, {}
         for key in z.files:
@@ -222,11 +176,9 @@ class RunParts:
 
     def start(self, resume: bool) -> dict:
         """Prepare the directory; with ``resume``, the replications already on disk by index."""
-        from .experiments.store import ResultsStore
-        from .params import ScenarioError
         ident = self.root / "run.json"
         if self.root.is_dir():
-            ResultsStore(self.root).remove_temporaries()
+            remove_temporaries(self.root)
             if not resume:
                 shutil.rmtree(self.root)
         if not resume or not ident.is_file():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 
 class ScenarioError(ValueError):
@@ -153,12 +153,16 @@ def lookup(tree: dict, path: str) -> Param | dict:
     return node
 
 
-def iter_params(tree: dict, prefix: str = ""):
-    """Yield ``(dotted_path, Param)`` for every leaf, in declaration order."""
+def leaves(tree: dict, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Yield ``(dotted_path, leaf)`` for every leaf of a nested dict, in order.
+
+    The leaves of a parameter tree are its :class:`Param` objects; those of a
+    summary (:mod:`sim.summary`) its numbers.
+    """
     for key, node in tree.items():
         path = f"{prefix}.{key}" if prefix else key
         if isinstance(node, dict):
-            yield from iter_params(node, path)
+            yield from leaves(node, path)
         else:
             yield path, node
 

@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from .agents.households import Households
+from .agents.population_io import export_csv, read_csv
 from .model import DematModel
 from .scenario import Scenario, load
 from .summary import aggregate, replication_summary
@@ -83,14 +84,12 @@ def population_path(sc: Scenario) -> Path:
 
 def load_population(sc: Scenario, seed: int) -> Households:
     """Households from the scenario's population file (validated strictly)."""
-    from .agents.population_io import read_csv
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(POPULATION_FILE_STREAM,)))
     return read_csv(population_path(sc), len(sc.benefits), rng, sc.data["population"])
 
 
 def export_population(sc: Scenario, seed: int, path, replication: int = 0) -> int:
     """Write the synthetic population of replication ``replication`` to a CSV file."""
-    from .agents.population_io import export_csv
     model = DematModel(sc, replication_seeds(seed, replication + 1)[replication])
     export_csv(model.h, path)
     return model.h.n

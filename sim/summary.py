@@ -3,8 +3,9 @@
 Summary metrics average the last ``report_months`` of the horizon (pooled:
 household-months eligible in the window are the denominator).  Uncertainty
 over replications is a Student t-interval on the replication means
-(``mean ± t(0.975, n-1) · sd / √n``); with one replication the interval is
-``null``.
+(``mean ± t(0.975, n-1) · sd / √n``), clipped to the metric's range
+(:func:`sim.present.domain`: a rate's interval stays in [0, 1]); with one
+replication the interval is ``null``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from scipy import stats
 
 from .categories import GROUP_LABELS, Cause
 from .metrics import AMOUNT_BAND_LABELS, CAUSE_SERIES
+from .params import leaves  # noqa: F401  (re-exported: the leaves of a summary)
+from .present import domain
 
 
 def _ratio(a: float, b: float) -> float:
@@ -88,17 +91,14 @@ def replication_summary(ledger, benefit_names: list[str], households: int) -> di
     return out
 
 
-def leaves(d: dict, prefix: str = ""):
-    """Yield ``(dotted_key, value)`` for the numeric leaves of a nested summary."""
-    for k, v in d.items():
-        key = f"{prefix}.{k}" if prefix else k
-        if isinstance(v, dict):
-            yield from leaves(v, key)
-        else:
-            yield key, v
+def t_interval(values, bounds: tuple[float | None, float | None] = (None, None)
+               ) -> tuple[float, list[float | None]]:
+    """Mean and 95 % Student t-interval of ``values`` (NaN and ``None`` left out).
 
-
-def t_interval(values) -> tuple[float, list[float | None]]:
+    ``bounds`` is the range the quantity can take (``(0, 1)`` for a rate): the
+    interval is clipped to it.  With fewer than two values the interval is
+    ``[None, None]``.
+    """
     x = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
     if len(x) == 0:
         return float("nan"), [None, None]
@@ -106,22 +106,32 @@ def t_interval(values) -> tuple[float, list[float | None]]:
     if len(x) < 2:
         return mean, [None, None]
     half = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-    return mean, [mean - half, mean + half]
+    lo, hi = mean - half, mean + half
+    if bounds[0] is not None:
+        lo = max(lo, bounds[0])
+    if bounds[1] is not None:
+        hi = min(hi, bounds[1])
+    return mean, [lo, hi]
 
 
-def aggregate(reps: list[dict]) -> dict:
-    """Nested dict of ``{"mean": x, "ci95": [lo, hi]}`` over replication summaries."""
-    def walk(nodes: list[dict]) -> dict:
+def aggregate(reps: list[dict], diff: bool = False) -> dict:
+    """Nested dict of ``{"mean": x, "ci95": [lo, hi]}`` over replication summaries.
+
+    Each interval is clipped to its metric's range (``diff``: the range of a
+    difference B − A), see :func:`sim.present.domain`.
+    """
+    def walk(nodes: list[dict], prefix: str) -> dict:
         out = {}
         for key, first in nodes[0].items():
             vals = [n[key] for n in nodes]
+            path = f"{prefix}.{key}" if prefix else key
             if isinstance(first, dict):
-                out[key] = walk(vals)
+                out[key] = walk(vals, path)
             else:
-                mean, ci = t_interval(vals)
+                mean, ci = t_interval(vals, domain(path, diff))
                 out[key] = {"mean": None if math.isnan(mean) else mean, "ci95": ci}
         return out
-    return walk(reps)
+    return walk(reps, "")
 
 
 def paired_difference(reps_a: list[dict], reps_b: list[dict]) -> dict:
@@ -139,18 +149,19 @@ def paired_difference(reps_a: list[dict], reps_b: list[dict]) -> dict:
             return {k: diff(a[k], b[k]) for k in a if k in b}
         return b - a
 
-    return aggregate([diff(a, b) for a, b in zip(reps_a, reps_b)])
+    return aggregate([diff(a, b) for a, b in zip(reps_a, reps_b)], diff=True)
 
 
 def unpaired_difference(reps_a: list[dict], reps_b: list[dict]) -> dict:
     """B - A with a Welch interval, ignoring the pairing (for comparison with the paired one)."""
-    def walk(a_nodes, b_nodes):
+    def walk(a_nodes, b_nodes, prefix):
         out = {}
         for key, first in a_nodes[0].items():
             a_vals = [n[key] for n in a_nodes]
             b_vals = [n[key] for n in b_nodes]
+            path = f"{prefix}.{key}" if prefix else key
             if isinstance(first, dict):
-                out[key] = walk(a_vals, b_vals)
+                out[key] = walk(a_vals, b_vals, path)
                 continue
             xa = np.array([v for v in a_vals if v is not None and not math.isnan(v)])
             xb = np.array([v for v in b_vals if v is not None and not math.isnan(v)])
@@ -162,6 +173,8 @@ def unpaired_difference(reps_a: list[dict], reps_b: list[dict]) -> dict:
             se = math.sqrt(va + vb)
             dof = (va + vb) ** 2 / ((va ** 2) / (len(xa) - 1) + (vb ** 2) / (len(xb) - 1)) if se else 1
             half = float(stats.t.ppf(0.975, dof) * se) if se else 0.0
-            out[key] = {"mean": d, "ci95": [d - half, d + half]}
+            lo, hi = domain(path, diff=True)
+            out[key] = {"mean": d, "ci95": [d - half if lo is None else max(d - half, lo),
+                                            d + half if hi is None else min(d + half, hi)]}
         return out
-    return walk(reps_a, reps_b)
+    return walk(reps_a, reps_b, "")

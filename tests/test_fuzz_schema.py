@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 import sim
 from sim.defaults import SCENARIO
-from sim.params import Param, ScenarioError, iter_params
+from sim.params import Param, ScenarioError, leaves
 from sim.policies import REGISTRY
 
-LEAVES = list(iter_params(SCENARIO))
+LEAVES = list(leaves(SCENARIO))
 SMALL = {"population.households", "months", "report_months", "seed"}
 
 

@@ -101,14 +101,30 @@ def test_report_opens_offline_and_renders_figures(results, browser, tmp_path, ca
 def test_report_content_and_determinism(results):
     cmp_html = render(results["compare"])
     assert cmp_html == render(results["compare"])  # same directory, same bytes
-    for words in ("Key metrics", "Differences", "paired 95 % CI", "unpaired 95 % CI",
+    for words in ("Key metrics", "Differences", "paired 95% CI", "unpaired 95% CI",
                   "Non-take-up rate by month", "by cause", "by group", "Delegated workload",
                   "Provenance"):
         assert words in cmp_html, words
     sweep_html = render(results["sweep"])
-    for words in ("Sweep: report_sweep", "Sensitivity of non_take_up_rate", "Main effects",
+    for words in ("Sweep: report_sweep", "Sensitivity of Non-take-up rate", "Main effects",
                   "policies.2.share", "institutions.association_hours", "S1 first-order"):
         assert words in sweep_html, words
+
+
+def test_report_in_french(results):
+    """``--lang fr``: the page says it is French, its labels come from the vocabulary and
+    its numbers have a decimal comma; no English heading is left."""
+    html = render(results["compare"], "fr")
+    assert '<html lang="fr">' in html and '<html lang="en">' not in html
+    for words in ("Indicateurs principaux", "Écarts", "IC 95 % apparié", "Taux de non-recours",
+                  "non-demande", "Provenance"):
+        assert words in html, words
+    for words in ("Key metrics", "Differences", "paired 95% CI"):
+        assert words not in html, words
+    cells = re.findall(r"<td>([^<]*%[^<]*)</td>", html)
+    assert cells and all("," in c and "." not in c for c in cells), cells[:5]
+    sweep_html = render(results["sweep"], "fr")
+    assert "Balayage : report_sweep" in sweep_html and "Effets principaux" in sweep_html
 
 
 def test_report_of_an_unfinished_or_missing_directory_exits_2(tmp_path, capsys):

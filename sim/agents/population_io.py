@@ -22,6 +22,7 @@ import numpy as np
 
 from ..categories import (AgeBand, Diploma, Equipment, HouseholdType, Intention,
                           InternetRelation, NonConnection, Territory, Tenure)
+from ..io import atomic_write
 from ..params import ScenarioError
 from .households import FIELDS, Households
 
@@ -50,7 +51,6 @@ BOOL_TRUE, BOOL_FALSE = {"1", "true", "yes"}, {"0", "false", "no"}
 
 def export_csv(h: Households, path: str | Path) -> None:
     """Write every household field; categories as labels, floats round-tripping exactly."""
-    from ..output import atomic_write
     buf = io.StringIO()
     names = [name for name, _, _ in FIELDS]
     w = csv.writer(buf, lineterminator="\n")

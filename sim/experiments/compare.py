@@ -22,17 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..output import atomic_write, to_json
+from ..io import atomic_write, to_json
+from ..params import ScenarioError
 from ..scenario import Scenario, load as load_scenario
 from ..summary import aggregate, paired_difference, unpaired_difference
 from .engine import Plan, Point, execute
 from .executors import Executor, make_executor
-from .spec import Selection
-from .store import ResultsStore, parquet_bytes
-from .tables import KEYS
+from .store import ResultsStore
+from .tables import KEYS, Selection
 from .tasks import with_population_size
 
 
@@ -85,7 +86,6 @@ def compare(scenarios: Sequence[Scenario | str | os.PathLike], replications: int
     temporary directory and only the returned :class:`Comparison` remains.
     """
     if len(scenarios) < 2:
-        from ..params import ScenarioError
         raise ScenarioError("a comparison needs at least two scenarios", source="compare")
     plan = build_plan(scenarios, replications, seed, sets)
     files = {f"scenarios/{i:02d}_{p.values['scenario']}.yaml": p.scenario.to_yaml()
@@ -128,7 +128,6 @@ def _common(rows_a: list[dict], rows_b: list[dict]) -> tuple[list[dict], list[di
 
 
 def _sd(values) -> float:
-    import numpy as np
     x = np.asarray([v for v in values if v is not None and v == v], dtype=float)
     return float(x.std(ddof=1)) if len(x) > 1 else float("nan")
 

@@ -28,9 +28,8 @@ from ..runner import replication_seeds
 from ..scenario import Scenario
 from .executors import Executor
 from .progress import progress_bar
-from .spec import Selection
 from .store import ResultsStore
-from .tables import KEYS, param_array, point_tables
+from .tables import KEYS, Selection, param_array, point_tables
 from .tasks import run_task
 
 

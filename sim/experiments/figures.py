@@ -3,6 +3,7 @@
 Every function takes pandas tables from :func:`sim.experiments.store.load_results`
 and returns a ``plotly.graph_objects.Figure`` (or ``None`` when the data it
 needs was not kept).  Rates are shown in %, money in EUR/month, time in hours/month.
+Titles, legends and number separators follow ``lang`` (:mod:`sim.present`).
 """
 
 from __future__ import annotations
@@ -16,14 +17,19 @@ from plotly.subplots import make_subplots
 from scipy import stats
 
 from ..categories import GROUP_LABELS
-from .tables import is_rate
+from ..present import is_rate, label, metric_label, plotly_separators, text
 
 CAUSES = ("non_knowledge", "non_proposition", "non_demand", "non_reception")
-CAUSE_LABELS = {"non_knowledge": "non-knowledge", "non_proposition": "non-proposition",
-                "non_demand": "non-demand", "non_reception": "non-reception"}
-ACTORS = {"social_services": "social services", "associations": "associations / France Services",
-          "relatives": "relatives"}
+ACTORS = ("social_services", "associations", "relatives")
 GROUPS = tuple(GROUP_LABELS)
+
+
+def cause_label(cause: str, lang: str) -> str:
+    return metric_label(f"non_take_up_by_cause.{cause}", lang)
+
+
+def actor_label(actor: str, lang: str) -> str:
+    return label("service", actor, lang)
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
           "#17becf", "#7f7f7f", "#bcbd22")
 LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=60, b=50),
@@ -35,9 +41,9 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
 
 
-def _fig(title: str, **kw) -> go.Figure:
+def _fig(title: str, lang: str = "en", **kw) -> go.Figure:
     fig = go.Figure()
-    fig.update_layout(title=title, **LAYOUT, **kw)
+    fig.update_layout(title=title, separators=plotly_separators(lang), **LAYOUT, **kw)
     return fig
 
 
@@ -66,13 +72,14 @@ def monthly_band(ts: pd.DataFrame, column: str) -> pd.DataFrame:
 # -- shared by comparisons and sweeps ---------------------------------------
 
 def timeseries_bands(ts: pd.DataFrame | None, labels: dict[int, str], column="non_take_up_rate",
-                     title="Non-take-up rate by month (mean and 95 % CI over replications)",
-                     report_start: int | None = None) -> go.Figure | None:
+                     title: str | None = None, report_start: int | None = None,
+                     lang: str = "en") -> go.Figure | None:
     if ts is None or column not in ts.columns:
         return None
     band = monthly_band(ts, column)
-    fig = _fig(title, yaxis_title="%", xaxis_title="month", hovermode="x unified")
-    for i, (point, label) in enumerate(labels.items()):
+    fig = _fig(title or text("fig.ts", lang), lang, yaxis_title="%",
+               xaxis_title=text("fig.month", lang), hovermode="x unified")
+    for i, (point, name) in enumerate(labels.items()):
         b = band[band["point"] == point]
         if b.empty:
             continue
@@ -80,86 +87,90 @@ def timeseries_bands(ts: pd.DataFrame | None, labels: dict[int, str], column="no
         x = b["month"].tolist()
         fig.add_trace(go.Scatter(x=x + x[::-1], y=(100 * b["hi"]).tolist() + (100 * b["lo"]).tolist()[::-1],
                                  fill="toself", fillcolor=_rgba(c, 0.18), line=dict(width=0),
-                                 hoverinfo="skip", showlegend=False, name=f"{label} 95 % CI"))
-        fig.add_trace(go.Scatter(x=x, y=100 * b["mean"], mode="lines", name=label,
+                                 hoverinfo="skip", showlegend=False,
+                                 name=f"{name} {text('fig.ci', lang)}"))
+        fig.add_trace(go.Scatter(x=x, y=100 * b["mean"], mode="lines", name=name,
                                  line=dict(color=c, width=2)))
     if report_start is not None:
         fig.add_vline(x=report_start, line_dash="dot", line_color="grey",
-                      annotation_text="report window", annotation_position="top right")
+                      annotation_text=text("fig.window", lang), annotation_position="top right")
     return fig
 
 
 # -- comparisons --------------------------------------------------------------
 
-def key_metrics(mean, lo, hi, labels: dict[int, str]) -> go.Figure:
-    metrics = [("non_take_up_rate", "non-take-up"), ("persistent_non_take_up_rate", "persistent"),
-               *[(f"non_take_up_by_cause.{c}", CAUSE_LABELS[c]) for c in CAUSES]]
-    metrics = [(m, lab) for m, lab in metrics if m in mean.columns]
-    fig = _fig("Key rates (mean and 95 % CI over replications)", yaxis_title="%", barmode="group")
-    for i, (point, label) in enumerate(labels.items()):
+def key_metrics(mean, lo, hi, labels: dict[int, str], lang: str = "en") -> go.Figure:
+    keys = ["non_take_up_rate", "persistent_non_take_up_rate",
+            *[f"non_take_up_by_cause.{c}" for c in CAUSES]]
+    metrics = [(m, metric_label(m, lang)) for m in keys if m in mean.columns]
+    fig = _fig(text("fig.key_rates", lang), lang, yaxis_title="%", barmode="group")
+    for i, (point, name) in enumerate(labels.items()):
         y, up, down = zip(*[(_err(mean, lo, hi, m, [point], 100)) for m, _ in metrics]) if metrics else ((), (), ())
-        fig.add_trace(go.Bar(x=[lab for _, lab in metrics], y=[v[0] for v in y], name=label,
+        fig.add_trace(go.Bar(x=[lab for _, lab in metrics], y=[v[0] for v in y], name=name,
                              marker_color=COLORS[i % len(COLORS)],
                              error_y=dict(type="data", array=[v[0] for v in up],
                                           arrayminus=[v[0] for v in down])))
     return fig
 
 
-def causes_stack(mean, labels: dict[int, str]) -> go.Figure | None:
+def causes_stack(mean, labels: dict[int, str], lang: str = "en") -> go.Figure | None:
     cols = [f"non_take_up_by_cause.{c}" for c in CAUSES]
     if not all(c in mean.columns for c in cols):
         return None
-    fig = _fig("Why: non-take-up by cause (ODENORE), mean over replications", barmode="stack",
-               yaxis_title="% of eligible household-months")
+    fig = _fig(text("fig.causes", lang), lang, barmode="stack",
+               yaxis_title=text("fig.causes_axis", lang))
     names = list(labels.values())
     for j, c in enumerate(CAUSES):
-        fig.add_trace(go.Bar(x=names, y=[100 * mean.loc[p, cols[j]] for p in labels], name=CAUSE_LABELS[c],
+        fig.add_trace(go.Bar(x=names, y=[100 * mean.loc[p, cols[j]] for p in labels],
+                             name=cause_label(c, lang),
                              marker_color=COLORS[j]))
     return fig
 
 
-def groups_panel(mean, lo, hi, labels: dict[int, str]) -> go.Figure | None:
-    present = [g for g in GROUPS if any(c.startswith(f"by_group.{g}.") for c in mean.columns)]
-    if not present:
+def groups_panel(mean, lo, hi, labels: dict[int, str], lang: str = "en") -> go.Figure | None:
+    shown = [g for g in GROUPS if any(c.startswith(f"by_group.{g}.") for c in mean.columns)]
+    if not shown:
         return None
     ncol = 3
-    nrow = math.ceil(len(present) / ncol)
-    fig = make_subplots(rows=nrow, cols=ncol, subplot_titles=[g.replace("_", " ") for g in present],
+    nrow = math.ceil(len(shown) / ncol)
+    fig = make_subplots(rows=nrow, cols=ncol, subplot_titles=[label("group", g, lang) for g in shown],
                         vertical_spacing=0.18)
-    for k, g in enumerate(present):
+    for k, g in enumerate(shown):
         cats = [lab for lab in GROUP_LABELS[g] if f"by_group.{g}.{lab}.non_take_up_rate" in mean.columns]
         cols = [f"by_group.{g}.{lab}.non_take_up_rate" for lab in cats]
-        for i, (point, label) in enumerate(labels.items()):
+        for i, (point, name) in enumerate(labels.items()):
             y = [100 * mean.loc[point, c] for c in cols]
             up = [100 * (hi.loc[point, c] - mean.loc[point, c]) for c in cols]
             down = [100 * (mean.loc[point, c] - lo.loc[point, c]) for c in cols]
-            fig.add_trace(go.Bar(x=cats, y=y, name=label, legendgroup=label, showlegend=(k == 0),
+            fig.add_trace(go.Bar(x=[label(g, lab, lang) for lab in cats], y=y, name=name,
+                                 legendgroup=name, showlegend=(k == 0),
                                  marker_color=COLORS[i % len(COLORS)],
                                  error_y=dict(type="data", array=np.nan_to_num(up),
                                               arrayminus=np.nan_to_num(down))),
                           row=k // ncol + 1, col=k % ncol + 1)
-    fig.update_layout(title="Non-take-up by group (%, mean and 95 % CI)", barmode="group",
-                      height=360 * nrow, **LAYOUT)
+    fig.update_layout(title=text("fig.groups", lang), barmode="group", height=360 * nrow,
+                      separators=plotly_separators(lang), **LAYOUT)
     return fig
 
 
-def workload(mean, lo, hi, labels: dict[int, str]) -> go.Figure | None:
+def workload(mean, lo, hi, labels: dict[int, str], lang: str = "en") -> go.Figure | None:
     cols = [f"delegated_hours_per_month.{a}" for a in ACTORS]
     if not all(c in mean.columns for c in cols):
         return None
-    fig = _fig("Delegated workload: digital-help hours per month (mean and 95 % CI)",
-               barmode="group", yaxis_title="hours/month")
-    for i, (point, label) in enumerate(labels.items()):
+    fig = _fig(text("fig.workload", lang), lang, barmode="group",
+               yaxis_title=text("fig.hours", lang))
+    for i, (point, name) in enumerate(labels.items()):
         y, up, down = [], [], []
         for c in cols:
             m, u, d = _err(mean, lo, hi, c, [point])
             y.append(m[0]), up.append(u[0]), down.append(d[0])
-        fig.add_trace(go.Bar(x=list(ACTORS.values()), y=y, name=label, marker_color=COLORS[i % len(COLORS)],
+        fig.add_trace(go.Bar(x=[actor_label(a, lang) for a in ACTORS], y=y, name=name,
+                             marker_color=COLORS[i % len(COLORS)],
                              error_y=dict(type="data", array=up, arrayminus=down)))
     return fig
 
 
-def differences_forest(diff: pd.DataFrame | None) -> go.Figure | None:
+def differences_forest(diff: pd.DataFrame | None, lang: str = "en") -> go.Figure | None:
     """Paired vs unpaired 95 % CIs of B−A for the main rates (percentage points)."""
     if diff is None or diff.empty:
         return None
@@ -172,14 +183,14 @@ def differences_forest(diff: pd.DataFrame | None) -> go.Figure | None:
         return None
     d["order"] = d["metric"].map({m: i for i, m in enumerate(keep)})
     d = d.sort_values(["scenario", "order"])
-    fig = _fig("Differences B − A (percentage points): paired vs unpaired 95 % CI",
-               xaxis_title="percentage points", height=max(380, 34 * len(d) + 120))
-    ylab = [f"{m} ({s})" if d["scenario"].nunique() > 1 else m
+    fig = _fig(text("fig.forest", lang), lang, xaxis_title=text("fig.pp", lang),
+               height=max(380, 34 * len(d) + 120))
+    ylab = [f"{metric_label(m, lang)} ({s})" if d["scenario"].nunique() > 1 else metric_label(m, lang)
             for m, s in zip(d["metric"], d["scenario"])]
-    for name, lo_c, hi_c, color, off in (("paired (common random numbers)", "paired_ci_low",
+    for name, lo_c, hi_c, color, off in ((text("fig.paired", lang), "paired_ci_low",
                                           "paired_ci_high", COLORS[0], -0.15),
-                                         ("unpaired (Welch)", "unpaired_ci_low", "unpaired_ci_high",
-                                          COLORS[1], 0.15)):
+                                         (text("fig.unpaired", lang), "unpaired_ci_low",
+                                          "unpaired_ci_high", COLORS[1], 0.15)):
         x = 100 * d["difference"]
         fig.add_trace(go.Scatter(
             x=x, y=ylab, mode="markers", name=name, marker=dict(color=color, size=8),
@@ -207,7 +218,8 @@ def effect_by_level(design: pd.DataFrame, mean: pd.DataFrame, factor: str, metri
     return df.groupby("_level", sort=True)[metrics].mean()
 
 
-def main_effects(design, mean, lo, hi, factors: list[str], metric: str) -> go.Figure | None:
+def main_effects(design, mean, lo, hi, factors: list[str], metric: str,
+                 lang: str = "en") -> go.Figure | None:
     if metric not in mean.columns or not factors:
         return None
     factors = factors[:6]
@@ -222,26 +234,29 @@ def main_effects(design, mean, lo, hi, factors: list[str], metric: str) -> go.Fi
         x = d.loc[mean.index, f]
         up = np.nan_to_num(s * (hi[metric] - mean[metric]))
         down = np.nan_to_num(s * (mean[metric] - lo[metric]))
-        fig.add_trace(go.Scatter(x=x, y=s * mean[metric], mode="markers", name="point (95 % CI)",
+        fig.add_trace(go.Scatter(x=x, y=s * mean[metric], mode="markers",
+                                 name=text("fig.point_ci", lang),
                                  legendgroup="p", showlegend=(k == 0),
                                  marker=dict(color=_rgba(COLORS[0], 0.45), size=6),
                                  error_y=dict(type="data", array=up, arrayminus=down, thickness=1,
                                               color=_rgba(COLORS[0], 0.3))), row=r, col=c)
         eff = effect_by_level(design, mean, f, [metric])
         fig.add_trace(go.Scatter(x=eff.index, y=s * eff[metric], mode="lines+markers",
-                                 name="mean by level", legendgroup="m", showlegend=(k == 0),
+                                 name=text("fig.mean_level", lang), legendgroup="m",
+                                 showlegend=(k == 0),
                                  line=dict(color=COLORS[1], width=3)), row=r, col=c)
-    fig.update_layout(title=f"Main effects on {metric}{' (%)' if pct else ''}", height=340 * nrow, **LAYOUT)
+    title = text("fig.main_effects", lang, metric=metric_label(metric, lang)) + (" (%)" if pct else "")
+    fig.update_layout(title=title, height=340 * nrow, separators=plotly_separators(lang), **LAYOUT)
     return fig
 
 
-def heatmap(design, mean, factors: list[str], metric: str) -> go.Figure | None:
+def heatmap(design, mean, factors: list[str], metric: str, lang: str = "en") -> go.Figure | None:
     if len(factors) != 2 or metric not in mean.columns:
         return None
     df = mean[[metric]].join(design.set_index("point")[factors])
     grid = df.pivot_table(index=factors[0], columns=factors[1], values=metric, aggfunc="mean")
-    fig = _fig(f"{metric} (%) over {factors[0]} × {factors[1]}", xaxis_title=factors[1],
-               yaxis_title=factors[0])
+    fig = _fig(text("fig.heatmap", lang, metric=metric_label(metric, lang) + " (%)", a=factors[0],
+                    b=factors[1]), lang, xaxis_title=factors[1], yaxis_title=factors[0])
     fig.add_trace(go.Heatmap(z=100 * grid.to_numpy(), x=[str(v) for v in grid.columns],
                              y=[str(v) for v in grid.index], colorscale="Viridis",
                              colorbar=dict(title="%"),
@@ -250,12 +265,12 @@ def heatmap(design, mean, factors: list[str], metric: str) -> go.Figure | None:
 
 
 def by_factor_lines(design, mean, factor: str, columns: dict[str, str], title: str, yaxis: str,
-                    scale: float = 1.0, stack: bool = False) -> go.Figure | None:
+                    scale: float = 1.0, stack: bool = False, lang: str = "en") -> go.Figure | None:
     cols = [c for c in columns if c in mean.columns]
     if not cols:
         return None
     eff = effect_by_level(design, mean, factor, cols)
-    fig = _fig(title, xaxis_title=factor, yaxis_title=yaxis)
+    fig = _fig(title, lang, xaxis_title=factor, yaxis_title=yaxis)
     for j, c in enumerate(cols):
         fig.add_trace(go.Scatter(x=eff.index, y=scale * eff[c], mode="lines+markers", name=columns[c],
                                  stackgroup="one" if stack else None,
@@ -263,23 +278,25 @@ def by_factor_lines(design, mean, factor: str, columns: dict[str, str], title: s
     return fig
 
 
-def sensitivity_bars(res: dict | None) -> list[go.Figure]:
+def sensitivity_bars(res: dict | None, lang: str = "en") -> list[go.Figure]:
     if not res:
         return []
     figs = []
     for metric, node in res["metrics"].items():
         rows = node["factors"]
         names = [r["name"] for r in rows]
-        fig = _fig(f"Sensitivity of {metric} ({res['design']} design)", barmode="group")
-        keys = (("mu_star", "μ* (mean |elementary effect|)"),) if res["design"] == "morris" else \
-            (("S1", "S1 first-order"),) + ((("ST", "ST total"),) if res["design"] != "lhs" else ())
-        for j, (k, label) in enumerate(keys):
+        fig = _fig(text("fig.sensitivity", lang, metric=metric_label(metric, lang),
+                        design=res["design"]), lang, barmode="group")
+        keys = (("mu_star", text("fig.mu_star", lang)),) if res["design"] == "morris" else \
+            (("S1", text("fig.S1", lang)),) + ((("ST", text("fig.ST", lang)),)
+                                               if res["design"] != "lhs" else ())
+        for j, (k, name) in enumerate(keys):
             y = [r[k] if r[k] is not None else float("nan") for r in rows]
             up = [(r[f"{k}_ci"][1] - r[k]) if r[f"{k}_ci"][1] is not None and r[k] is not None else 0
                   for r in rows]
             down = [(r[k] - r[f"{k}_ci"][0]) if r[f"{k}_ci"][0] is not None and r[k] is not None else 0
                     for r in rows]
-            fig.add_trace(go.Bar(x=names, y=y, name=label, marker_color=COLORS[j],
+            fig.add_trace(go.Bar(x=names, y=y, name=name, marker_color=COLORS[j],
                                  error_y=dict(type="data", array=up, arrayminus=down)))
         figs.append(fig)
     return figs

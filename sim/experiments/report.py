@@ -1,28 +1,30 @@
-"""``sim report``: one self-contained HTML file for a comparison or a sweep.
+"""``sim report``: one self-contained HTML file for a run, a comparison or a sweep.
 
 plotly.js is inlined once (no network needed to open the file); each figure
 is a ``div`` drawn by ``Plotly.newPlot``.  The report shows the key metrics
 with their 95 % CIs, non-take-up over time with bands, causes, groups,
 delegated workload and, for sweeps, main effects and sensitivity indices.
-The same results directory gives the same HTML bytes.
+It is written in French or English (``lang``; ``<html lang=...>``), its labels
+and numbers from :mod:`sim.present`.  The same results directory gives the
+same HTML bytes.
 """
 
 from __future__ import annotations
 
 import html
-import math
 import os
 from pathlib import Path
 
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from ..cli import KEY_ROWS
-from ..output import atomic_write
+from ..io import atomic_write
 from ..params import ScenarioError
+from ..present import KEY_METRICS, interval, metric_label, number, row_label, text
+from ..scenario import from_dict, read_yaml
 from . import figures as F
+from .sensitivity import analyse
 from .store import Results, load_results
-from .tables import is_rate
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1200px;
@@ -40,25 +42,16 @@ def _e(x) -> str:
     return html.escape(str(x))
 
 
-def _fmt(v, pct: bool, signed: bool = False) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "n/a"
-    sign = "+" if signed else ""
-    return f"{100 * v:{sign}.2f}" if pct else f"{v:{sign},.2f}"
+def _ci(key: str, mean, lo, hi, lang: str, diff: bool = False) -> str:
+    return interval(key, mean, lo, hi, lang, diff)
 
 
-def _ci(mean, lo, hi, pct, signed=False) -> str:
-    unit = (" pp" if signed else " %") if pct else ""
-    if mean is None or (isinstance(mean, float) and math.isnan(mean)):
-        return "n/a"
-    if lo is None or (isinstance(lo, float) and math.isnan(lo)):
-        return _fmt(mean, pct, signed) + unit
-    return f"{_fmt(mean, pct, signed)}{unit} [{_fmt(lo, pct, signed)}; {_fmt(hi, pct, signed)}]"
-
-
-def _value(v) -> str:
+def _value(v, lang: str = "en") -> str:
     """A parameter value for a table: floats to 4 significant digits."""
-    return f"{v:.4g}" if isinstance(v, float) else str(v)
+    if isinstance(v, float):
+        text_ = f"{v:.4g}"
+        return text_.replace(".", ",") if lang != "en" else text_
+    return str(v)
 
 
 def _table(head, rows) -> str:
@@ -85,23 +78,25 @@ class _Figures:
         self.parts.append(f'<div class="figure">{div}{cap}</div>')
 
 
-def _provenance(res: Results) -> str:
+def _provenance(res: Results, lang: str) -> str:
     m = res.manifest
     runs = m.get("runs", [])
     execs = "; ".join(f"{r['executor'].get('kind')} ({r.get('started', '')})" for r in runs)
-    rows = [("kind", m.get("kind")), ("name", m.get("name")), ("package version", m.get("version")),
-            ("points", m.get("points")), ("replications per point", m.get("replications")),
-            ("root seed", m.get("seed")), ("seeds", m.get("seeds")),
-            ("plan hash (SHA-256)", m.get("plan_sha256")), ("created", m.get("created")),
-            ("status", m.get("status")), ("executors", execs), ("command", m.get("command"))]
+    rows = [(text(f"prov.{k}", lang), v) for k, v in (
+        ("kind", m.get("kind")), ("name", m.get("name")), ("version", m.get("version")),
+        ("points", m.get("points")), ("replications", m.get("replications")),
+        ("seed", m.get("seed")), ("seeds", m.get("seeds")), ("plan", m.get("plan_sha256")),
+        ("created", m.get("created")), ("status", m.get("status")), ("executors", execs),
+        ("command", m.get("command")))]
     return _table(("", ""), rows)
 
 
 def _report_start(res: Results, root: Path) -> int | None:
     """First month of the summary window (from the saved scenario; ``None`` if unknown)."""
-    from ..scenario import from_dict, read_yaml
     ts = res.timeseries
-    files = sorted(root.glob("scenarios/*.yaml")) or [root / "base_scenario.yaml"]
+    files = (sorted(root.glob("scenarios/*.yaml")) or [root / "scenario.yaml"]
+             if (root / "scenarios").is_dir() or (root / "scenario.yaml").is_file()
+             else [root / "base_scenario.yaml"])
     if ts is None or not files[0].is_file():
         return None
     try:
@@ -111,79 +106,80 @@ def _report_start(res: Results, root: Path) -> int | None:
     return sc.data["months"] - sc.data["report_months"]
 
 
-def _compare_body(res: Results, root: Path, figs: _Figures) -> str:
+def _compare_body(res: Results, root: Path, figs: _Figures, lang: str) -> str:
+    """A comparison, or a run (a one-point store: no differences)."""
     labels = dict(zip(res.design["point"].tolist(), res.design["scenario"].tolist()))
     mean, lo, hi = (F.wide(res.aggregate, f) for f in ("mean", "ci_low", "ci_high"))
     names = list(labels.values())
-    body = [f"<h1>Comparison: {_e(' vs '.join(names))}</h1>",
-            f'<p class="note">{res.manifest["replications"]} replications per scenario with common '
-            "random numbers (replication r of every scenario shares its synthetic population and "
-            "random streams). Means and 95 % Student t-intervals over replications; differences "
-            "B − A: paired t-interval on per-replication differences, and Welch's unpaired interval "
-            "for reference.</p>"]
+    r = res.manifest["replications"]
+    if res.manifest.get("kind") == "run":
+        body = [f"<h1>{_e(text('rep.run_title', lang, name=names[0]))}</h1>",
+                f'<p class="note">{_e(text("rep.run_note", lang, r=r))}</p>']
+    else:
+        body = [f"<h1>{_e(text('rep.compare_title', lang, names=' vs '.join(names)))}</h1>",
+                f'<p class="note">{_e(text("rep.compare_note", lang, r=r))}</p>']
     rows = []
-    for label, path, pct in KEY_ROWS:
-        key = ".".join(path)
+    for key in KEY_METRICS:
         if key in mean.columns:
-            rows.append((label, *[_ci(mean.loc[p, key], lo.loc[p, key], hi.loc[p, key], pct)
-                                  for p in labels]))
-    body += ["<h2>Key metrics</h2>", _table(("metric", *names), rows)]
+            rows.append((row_label(key, lang),
+                         *[_ci(key, mean.loc[p, key], lo.loc[p, key], hi.loc[p, key], lang)
+                           for p in labels]))
+    body += [f"<h2>{_e(text('rep.key', lang))}</h2>", _table((text("metric", lang), *names), rows)]
     diff = res.differences
     if diff is not None:
         drows = []
-        for label, path, pct in KEY_ROWS:
-            key = ".".join(path)
+        for key in KEY_METRICS:
             for _, d in diff[diff["metric"] == key].iterrows():
                 hp = (d["paired_ci_high"] - d["paired_ci_low"]) / 2
                 hu = (d["unpaired_ci_high"] - d["unpaired_ci_low"]) / 2
-                drows.append((label, f"{d['scenario']} − {d['baseline']}",
-                               _ci(d["difference"], d["paired_ci_low"], d["paired_ci_high"], pct, True),
-                               _ci(d["difference"], d["unpaired_ci_low"], d["unpaired_ci_high"], pct, True),
-                               f"{hu / hp:.1f}×" if hp > 0 else "n/a"))
-        body += ["<h2>Differences</h2>",
-                 _table(("metric", "B − A", "paired 95 % CI", "unpaired 95 % CI",
-                         "unpaired / paired width"), drows)]
-    figs.add(F.key_metrics(mean, lo, hi, labels))
-    figs.add(F.differences_forest(diff), "Each difference with its paired interval (common "
-             "random numbers) and its unpaired interval: the paired one is narrower when the "
-             "scenarios share populations and random streams.")
-    figs.add(F.timeseries_bands(res.timeseries, labels, report_start=_report_start(res, root)),
-             "Shaded: 95 % t-interval over replications, month by month. Summary metrics average "
-             "the months after the dotted line.")
-    figs.add(F.causes_stack(mean, labels), "ODENORE typology: every eligible non-recipient is "
-             "in exactly one cause; the four add up to the non-take-up rate.")
-    figs.add(F.groups_panel(mean, lo, hi, labels))
-    figs.add(F.workload(mean, lo, hi, labels), "Hours of digital help given by social services, "
-             "associations / mediation points and relatives.")
+                drows.append((row_label(key, lang), f"{d['scenario']} − {d['baseline']}",
+                              _ci(key, d["difference"], d["paired_ci_low"], d["paired_ci_high"],
+                                  lang, True),
+                              _ci(key, d["difference"], d["unpaired_ci_low"],
+                                  d["unpaired_ci_high"], lang, True),
+                              f"{number(hu / hp, lang, 1)}×" if hp > 0 else "–"))
+        body += [f"<h2>{_e(text('rep.differences', lang))}</h2>",
+                 _table((text("metric", lang), "B − A", text("rep.paired_ci", lang),
+                         text("rep.unpaired_ci", lang), text("rep.width_ratio", lang)), drows)]
+    figs.add(F.key_metrics(mean, lo, hi, labels, lang))
+    figs.add(F.differences_forest(diff, lang), text("rep.cap_forest", lang))
+    figs.add(F.timeseries_bands(res.timeseries, labels, report_start=_report_start(res, root),
+                                lang=lang), text("rep.cap_ts", lang))
+    figs.add(F.causes_stack(mean, labels, lang), text("rep.cap_causes", lang))
+    figs.add(F.groups_panel(mean, lo, hi, labels, lang))
+    figs.add(F.workload(mean, lo, hi, labels, lang), text("rep.cap_workload", lang))
     return "\n".join(body)
 
 
-def _sweep_body(res: Results, root: Path, figs: _Figures) -> str:
-    from .sensitivity import analyse
+def _sweep_body(res: Results, root: Path, figs: _Figures, lang: str) -> str:
     m = res.manifest
     spec = m["sweep"]
     factors = [f["path"] for f in spec["parameters"]]
     metric = spec["analyse"][0] if spec.get("analyse") else "non_take_up_rate"
     mean, lo, hi = (F.wide(res.aggregate, f) for f in ("mean", "ci_low", "ci_high"))
     design = res.design
-    body = [f"<h1>Sweep: {_e(spec['name'])}</h1>",
-            f"<p>{_e(spec.get('description', ''))}</p>",
-            f'<p class="note">{spec["design"]["type"]} design over {len(factors)} parameter(s), '
-            f"{m['points']} points × {m['replications']} replication(s), base scenario "
-            f"<code>{_e(spec['base_scenario'])}</code>. Replication r of every point shares its "
-            "random numbers. Means and 95 % Student t-intervals over replications.</p>"]
+    note = text("rep.sweep_note", lang, design=spec["design"]["type"], k=len(factors),
+                points=number(m["points"], lang), r=m["replications"], base=spec["base_scenario"])
+    body = [f"<h1>{_e(text('rep.sweep_title', lang, name=spec['name']))}</h1>",
+            f"<p>{_e(spec.get('description', ''))}</p>", f'<p class="note">{_e(note)}</p>']
     frows = []
     for f in spec["parameters"]:
-        what = ", ".join(map(str, f["values"])) if "values" in f else \
-            f"[{f['range'][0]:g}, {f['range'][1]:g}]" + (f", {f['steps']} steps" if f.get("steps") else "")
+        if "values" in f:
+            what = ", ".join(_value(v, lang) for v in f["values"])
+        else:
+            what = f"[{_value(float(f['range'][0]), lang)} ; {_value(float(f['range'][1]), lang)}]" \
+                if lang != "en" else f"[{f['range'][0]:g}, {f['range'][1]:g}]"
+            if f.get("steps"):
+                what += ", " + text("rep.steps", lang, n=f["steps"])
         frows.append((f["path"], what))
-    body += ["<h2>Parameters</h2>", _table(("parameter", "values"), frows)]
+    body += [f"<h2>{_e(text('rep.parameters', lang))}</h2>",
+             _table((text("sens.parameter", lang), text("rep.values", lang)), frows)]
 
     sens = None
     try:
         sens = analyse(root, write=False)
     except (ScenarioError, ValueError, ZeroDivisionError) as err:
-        body.append(f'<p class="note">No sensitivity analysis: {_e(err)}</p>')
+        body.append(f'<p class="note">{_e(text("rep.no_sensitivity", lang, err=err))}</p>')
     top = factors[0]
     if sens and metric in sens["metrics"]:
         rows = sens["metrics"][metric]["factors"]
@@ -192,79 +188,80 @@ def _sweep_body(res: Results, root: Path, figs: _Figures) -> str:
         top = max(scored)[1]
 
     if metric in mean.columns:
-        pct = is_rate(metric)
         order = mean[metric].sort_values(kind="stable")
         pick = order.index.tolist() if len(order) <= 40 else \
             order.index[:10].tolist() + order.index[-10:].tolist()
         prow = []
         d = design.set_index("point")
         for p in pick:
-            prow.append((p, *[_value(d.loc[p, f]) for f in factors],
-                         _ci(mean.loc[p, metric], lo.loc[p, metric], hi.loc[p, metric], pct)))
-        title = "Points" if len(order) <= 40 else "Ten lowest and ten highest points"
-        body += [f"<h2>{title} by {_e(metric)}</h2>",
-                 _table(("point", *factors, f"{metric} [95 % CI]"), prow)]
+            prow.append((p, *[_value(d.loc[p, f], lang) for f in factors],
+                         _ci(metric, mean.loc[p, metric], lo.loc[p, metric], hi.loc[p, metric], lang)))
+        name = metric_label(metric, lang)
+        title = text("rep.points" if len(order) <= 40 else "rep.extremes", lang, metric=name)
+        body += [f"<h2>{_e(title)}</h2>",
+                 _table((text("rep.point", lang), *factors, f"{name} [{text('fig.ci', lang)}]"),
+                        prow)]
 
-    for s in F.sensitivity_bars(sens):
-        figs.add(s, f"{sens['method']}. Bars: point estimates; whiskers: 95 % confidence intervals.")
-    figs.add(F.main_effects(design, mean, lo, hi, factors, metric),
-             "Dots: every point (mean over replications, 95 % CI); line: mean by level of the "
-             "parameter (quantile bins for sampled designs).")
-    figs.add(F.heatmap(design, mean, factors, metric))
+    for s in F.sensitivity_bars(sens, lang):
+        figs.add(s, text("rep.cap_sensitivity", lang, method=sens["method"]))
+    figs.add(F.main_effects(design, mean, lo, hi, factors, metric, lang), text("rep.cap_main", lang))
+    figs.add(F.heatmap(design, mean, factors, metric, lang))
     if res.timeseries is not None and metric in mean.columns:
         order = mean[metric].sort_values(kind="stable").index.tolist()
         picks = sorted({order[0], order[len(order) // 2], order[-1]}, key=order.index)
         d = design.set_index("point")
-        labels = {p: f"point {p}: " + ", ".join(f"{f}={_value(d.loc[p, f])}" for f in factors)
-                  for p in picks}
+        labels = {p: text("rep.point_n", lang, p=p) + ": "
+                  + ", ".join(f"{f}={_value(d.loc[p, f], lang)}" for f in factors) for p in picks}
         figs.add(F.timeseries_bands(res.timeseries, labels, report_start=_report_start(res, root),
-                                    title="Non-take-up rate by month: lowest, median and highest "
-                                          "points (mean and 95 % CI)"))
+                                    title=text("fig.ts_points", lang), lang=lang))
     figs.add(F.by_factor_lines(design, mean, top,
-                               {f"non_take_up_by_cause.{c}": F.CAUSE_LABELS[c] for c in F.CAUSES},
-                               f"Non-take-up by cause along {top} (%, stacked)", "%", 100, stack=True))
+                               {f"non_take_up_by_cause.{c}": F.cause_label(c, lang) for c in F.CAUSES},
+                               text("fig.causes_along", lang, f=top), "%", 100, stack=True, lang=lang))
     figs.add(F.by_factor_lines(design, mean, top,
-                               {f"delegated_hours_per_month.{a}": lab for a, lab in F.ACTORS.items()},
-                               f"Delegated workload along {top}", "hours/month"))
+                               {f"delegated_hours_per_month.{a}": F.actor_label(a, lang)
+                                for a in F.ACTORS},
+                               text("fig.workload_along", lang, f=top), text("fig.hours", lang),
+                               lang=lang))
     figs.add(F.by_factor_lines(design, mean, top,
-                               {f"group_gaps.{g}.gap": g.replace("_", " ") for g in F.GROUPS},
-                               f"Gap in non-take-up between the most and least exposed group, "
-                               f"along {top}", "percentage points", 100))
+                               {f"group_gaps.{g}.gap": F.label("group", g, lang) for g in F.GROUPS},
+                               text("fig.gaps_along", lang, f=top), text("fig.pp", lang), 100,
+                               lang=lang))
     return "\n".join(body)
 
 
-def render(results: str | os.PathLike) -> str:
-    """The report of a results directory, as one HTML string."""
+def render(results: str | os.PathLike, lang: str = "en") -> str:
+    """The report of a results directory (a run, a comparison or a sweep), as one HTML string."""
     root = Path(results)
     res = load_results(root)
     kind = res.manifest.get("kind")
     if res.aggregate is None or res.design is None:
-        raise ScenarioError("results are incomplete (no aggregate table); finish the run with "
-                            "--resume first", source=str(root))
+        raise ScenarioError("results are incomplete (no aggregate table): the command that "
+                            "wrote them was interrupted; rerun it with --resume to finish",
+                            source=str(root))
     figs = _Figures()
-    if kind == "compare":
-        body = _compare_body(res, root, figs)
+    if kind in ("compare", "run"):
+        body = _compare_body(res, root, figs, lang)
     elif kind == "sweep":
-        body = _sweep_body(res, root, figs)
+        body = _sweep_body(res, root, figs, lang)
     else:
         raise ScenarioError(f"unknown results kind {kind!r}", source=str(root))
     title = res.manifest.get("name", "results")
+    code = f'<code>pandas.read_parquet("{_e(root.name)}/summary")</code>'
     return "\n".join([
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{"en" if lang == "en" else "fr"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title>", f"<style>{CSS}</style>",
         f'<script type="text/javascript">{get_plotlyjs()}</script>',
-        "</head><body>", body, "<h2>Figures</h2>", *figs.parts,
-        "<h2>Provenance</h2>", _provenance(res),
-        '<p class="note">Load the data with pandas: <code>pandas.read_parquet("'
-        f'{_e(root.name)}/summary")</code>; see docs/experiments.md.</p>',
+        "</head><body>", body, f"<h2>{_e(text('rep.figures', lang))}</h2>", *figs.parts,
+        f"<h2>{_e(text('rep.provenance', lang))}</h2>", _provenance(res, lang),
+        f'<p class="note">{_e(text("rep.load", lang, code="CODE")).replace("CODE", code)}</p>',
         "</body></html>", ""])
 
 
-def write_report(results: str | os.PathLike, out: str | os.PathLike) -> Path:
-    """Write the HTML report of ``results`` to ``out``; returns its path."""
+def write_report(results: str | os.PathLike, out: str | os.PathLike, lang: str = "en") -> Path:
+    """Write the HTML report of ``results`` to ``out`` in ``lang``; returns its path."""
     out = Path(out)
-    atomic_write(out, render(results))
+    atomic_write(out, render(results, lang))
     return out
 
 

@@ -23,7 +23,7 @@ import os
 
 import numpy as np
 
-from ..output import to_json
+from ..io import to_json
 from ..params import ScenarioError
 from .design import problem, sample_matrix
 from .spec import Factor

@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 from ..params import ScenarioError
 from ..scenario import MAX_FILE_BYTES, Scenario, load as load_scenario, read_yaml, resolve_path
+from .tables import Selection, probe_columns
 
 TOP_KEYS = ("name", "description", "scenario", "add_policies", "set", "design", "parameters",
             "replications", "seed", "metrics", "timeseries", "analyse")
@@ -82,33 +83,6 @@ class Factor:
         if self.steps is not None:
             out["steps"] = self.steps
         return out
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which result columns to keep: ``None`` = all; a pattern keeps an exact
-    column or every column under it (``by_group`` keeps ``by_group.age_band...``)."""
-
-    patterns: tuple[str, ...] | None = None
-
-    def matches(self, column: str, pattern: str) -> bool:
-        return column == pattern or column.startswith(pattern + ".")
-
-    def apply(self, columns: Iterable[str]) -> list[str]:
-        columns = list(columns)
-        if self.patterns is None:
-            return columns
-        return [c for c in columns if any(self.matches(c, p) for p in self.patterns)]
-
-    def unmatched(self, columns: Iterable[str]) -> list[tuple[int, str]]:
-        columns = list(columns)
-        if self.patterns is None:
-            return []
-        return [(i, p) for i, p in enumerate(self.patterns)
-                if not any(self.matches(c, p) for c in columns)]
-
-    def to_json(self):
-        return "all" if self.patterns is None else list(self.patterns)
 
 
 @dataclass
@@ -382,7 +356,6 @@ def _check_factor(base: Scenario, f: Factor, source: str) -> None:
 
 
 def _check_columns(spec: SweepSpec) -> None:
-    from .tables import probe_columns
     summary_cols, ts_cols = probe_columns(spec.base)
     for i, p in spec.metrics.unmatched(summary_cols):
         raise _err(f"no summary metric {p!r} (e.g. non_take_up_rate, by_group.age_band)",

@@ -30,17 +30,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..output import atomic_write, to_json
+from ..io import atomic_write, parquet_bytes, remove_temporaries, to_json
+from ..params import ScenarioError
 
 PART_TABLES = ("summary", "timeseries")
 PART_RE = re.compile(r"^part-(\d{6,})\.parquet$")
-
-
-def parquet_bytes(table: pa.Table) -> bytes:
-    """Serialise a table to Parquet deterministically (same table, same bytes)."""
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd", write_statistics=True)
-    return sink.getvalue().to_pybytes()
 
 
 class ResultsStore:
@@ -65,14 +59,7 @@ class ResultsStore:
 
     def remove_temporaries(self) -> int:
         """Delete half-written temporary files left by a killed run."""
-        n = 0
-        for sub in (self.root, *(self.root / t for t in PART_TABLES)):
-            if sub.is_dir():
-                for f in sub.iterdir():
-                    if f.name.startswith(".") and f.name.endswith(".tmp"):
-                        f.unlink()
-                        n += 1
-        return n
+        return remove_temporaries(self.root, *(self.root / t for t in PART_TABLES))
 
     # -- whole tables -------------------------------------------------------
     def write_table(self, name: str, table: pa.Table) -> None:
@@ -123,7 +110,6 @@ def load_results(root: str | os.PathLike) -> Results:
     store = ResultsStore(root)
     man = store.manifest()
     if man is None:
-        from ..params import ScenarioError
         raise ScenarioError("not a results directory (no manifest.json)", source=str(root))
 
     def df(name):

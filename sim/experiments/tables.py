@@ -9,24 +9,48 @@ month), the columns of :func:`sim.output.timeseries_rows`.  Both are keyed by
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Iterable
+
 import numpy as np
 import pyarrow as pa
 
 from ..output import timeseries_rows
+from ..params import leaves
 from ..runner import RunResult, replication_seeds, run_replication
 from ..scenario import Scenario
-from ..summary import leaves
-from .spec import Selection
 
 KEYS = ("point", "replication")
 TS_KEYS = ("point", "replication", "month")
 
 
-def is_rate(metric: str) -> bool:
-    """Whether a summary metric is a fraction 0-1 (shown in %, its differences in pp)."""
-    last = metric.rsplit(".", 1)[-1]
-    return (last.endswith("rate") or last.endswith("share") or last == "gap"
-            or last == "credentials_held" or metric.startswith("non_take_up_by_cause."))
+@dataclass(frozen=True)
+class Selection:
+    """Which result columns to keep: ``None`` = all; a pattern keeps an exact
+    column or every column under it (``by_group`` keeps ``by_group.age_band...``)."""
+
+    patterns: tuple[str, ...] | None = None
+
+    def matches(self, column: str, pattern: str) -> bool:
+        return column == pattern or column.startswith(pattern + ".")
+
+    def apply(self, columns: Iterable[str]) -> list[str]:
+        columns = list(columns)
+        if self.patterns is None:
+            return columns
+        return [c for c in columns if any(self.matches(c, p) for p in self.patterns)]
+
+    def unmatched(self, columns: Iterable[str]) -> list[tuple[int, str]]:
+        columns = list(columns)
+        if self.patterns is None:
+            return []
+        return [(i, p) for i, p in enumerate(self.patterns)
+                if not any(self.matches(c, p) for c in columns)]
+
+    def to_json(self):
+        return "all" if self.patterns is None else list(self.patterns)
+
+
 
 
 def summary_row(rep) -> dict[str, float]:

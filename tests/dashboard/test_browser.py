@@ -17,6 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.i18n import TABLE
+from sim.present import LABELS
 
 pytestmark = pytest.mark.browser
 
@@ -177,7 +178,7 @@ def test_sweeps_tab_shows_a_heatmap_and_sensitivity(start, sweep_root, shot):
 def french_fragments() -> list[str]:
     """Pieces of the table's French texts (between placeholders) that differ from English."""
     out = set()
-    for fr, en in TABLE.values():
+    for fr, en in [*TABLE.values(), *LABELS.values()]:
         if fr == en:
             continue
         for piece in re.split(r"\{[^}]*\}", fr):

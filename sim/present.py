@@ -1,0 +1,789 @@
+"""The presentation vocabulary: what every result is called, its unit, and how its
+numbers are written, in French and in English.
+
+One place for the command line, the HTML report and the dashboard (which adds its
+own screen texts in ``dashboard/i18n.py`` and takes everything else from here):
+
+- :data:`METRICS`: summary metric key -> :class:`Metric` (French label, English label,
+  :class:`Unit`).  Keys are the dotted leaves of a summary
+  (``non_take_up_by_cause.non_demand``); structured families are composed from their
+  parts (``per_benefit.rsa.non_take_up_rate`` = the metric's label + the benefit's;
+  ``by_group.age_band.a75_plus.non_take_up_rate`` = metric + group + category).
+  **Adding a metric's label is one line** in :data:`METRICS`.  A key with no entry
+  still gets a readable label (its words) and a unit guessed from its name, never an
+  error; ``tests/test_present.py`` lists the summary keys that have no entry.
+- :data:`LABELS`: engine categories (``benefit.rsa``, ``age_band.a75_plus``,
+  ``cause.non_demand``, ``channel.counter``...), the names the engine writes in result
+  files (English snake_case) shown in words.
+- :data:`TEXTS`: sentences of the command line and the report, with ``{fields}``.
+- number formats: :func:`number`, :func:`percent`, :func:`points`, :func:`euros`, and
+  :func:`value` / :func:`interval` for a metric in its unit.  French writes
+  ``20 000,5`` and ``21,3 %`` (narrow no-break spaces), English ``20,000.5`` and
+  ``21.3%``; both write the minus sign as ``−``.
+
+Intervals never leave the metric's range.  A metric's :class:`Unit` carries the
+range its values can take (``[0, 1]`` for rates and shares, ``[−1, 1]`` for the
+concentration index, ``≥ 0`` for hours, euros, counts and months), and every
+interval is **clipped to it**: by :func:`sim.summary.t_interval` when it is computed
+(so ``summary.json``, ``aggregate.parquet`` and the comparison files agree with what
+is printed) and again by :func:`interval` when it is written.  A difference B − A is
+clipped to the range of differences (``[−1, 1]`` for rates).  The Student
+t-interval over replications is symmetric; near 0 % or 100 % the clipped one is not.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+LANGS = ("fr", "en")
+DEFAULT_LANG = "fr"  # the dashboard's default (workshops are in French)
+
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator, and before % and ;
+NBSP = "\u00a0"
+MINUS = "\u2212"
+NA = "–"  # shown for a missing value (undefined rate, one replication's interval)
+
+
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """``fr`` when the locale's language is French, else ``en`` (for the command line).
+
+    Reads ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` then ``LANG``, the first one set,
+    as gettext does.
+    """
+    env = os.environ if environ is None else environ
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def _pick(lang: str, fr: str, en: str) -> str:
+    return en if lang == "en" else fr
+
+
+# -- units ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Unit:
+    """How a metric's numbers are shown, and the range its values can take.
+
+    ``scale`` multiplies the stored value for display (100 for a fraction shown in
+    %); ``digits`` decimals for a value, ``None`` for "by magnitude";
+    ``diff_digits`` for a difference B − A; ``lo``/``hi`` bound the values (``None``:
+    unbounded); a difference is bounded by ``±(hi − lo)``.
+    """
+
+    name: str
+    fr: str
+    en: str
+    scale: float = 1.0
+    digits: int | None = None
+    diff_digits: int | None = None
+    lo: float | None = None
+    hi: float | None = None
+    diff_fr: str | None = None  # unit of a difference, when it differs (pts for %)
+    diff_en: str | None = None
+    space: bool = True  # a space between the number and the unit (not for English %)
+
+    def suffix(self, lang: str, diff: bool = False) -> str:
+        if diff and self.diff_fr is not None:
+            return _pick(lang, self.diff_fr, self.diff_en or self.diff_fr)
+        return _pick(lang, self.fr, self.en)
+
+    def domain(self, diff: bool = False) -> tuple[float | None, float | None]:
+        if not diff:
+            return self.lo, self.hi
+        if self.lo is None or self.hi is None:
+            return None, None
+        return -(self.hi - self.lo), self.hi - self.lo
+
+
+RATE = Unit("rate", "%", "%", scale=100, digits=1, diff_digits=2, lo=0.0, hi=1.0,
+            diff_fr="pts", diff_en="pp")
+POINTS = Unit("points", "pts", "pp", scale=100, digits=1, diff_digits=2, lo=0.0, hi=1.0)
+EUROS = Unit("euros", "€/mois", "€/month", digits=0, diff_digits=0, lo=0.0)
+HOURS = Unit("hours", "h/mois", "h/month", lo=0.0)
+PER_MONTH = Unit("per_month", "/mois", "/month", lo=0.0)
+HOUSEHOLDS = Unit("households", "ménages", "households", digits=0, diff_digits=0, lo=0.0)
+MONTHS = Unit("months", "mois", "months", digits=2, diff_digits=2, lo=0.0)
+INDEX = Unit("index", "", "", digits=3, diff_digits=3, lo=-1.0, hi=1.0)
+RATIO = Unit("ratio", "×", "×", digits=2, diff_digits=2, lo=0.0)
+LEVEL = Unit("level", "", "", digits=3, diff_digits=3, lo=0.0, hi=1.0)  # skill 0-1
+NUMBER = Unit("number", "", "")
+UNITS = {u.name: u for u in (RATE, POINTS, EUROS, HOURS, PER_MONTH, HOUSEHOLDS, MONTHS, INDEX,
+                             RATIO, LEVEL, NUMBER)}
+
+
+# -- metrics ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Metric:
+    """A summary metric's French and English labels and its unit."""
+
+    fr: str
+    en: str
+    unit: Unit = NUMBER
+
+    def label(self, lang: str) -> str:
+        return _pick(lang, self.fr, self.en)
+
+
+M = Metric
+# One line per metric (dotted summary key).  Families (per_benefit, by_group,
+# group_gaps, by_amount_band) are composed by :func:`metric` from the last part's
+# entry here and the category labels of LABELS.
+METRICS: dict[str, Metric] = {
+    "non_take_up_rate": M("Taux de non-recours", "Non-take-up rate", RATE),
+    "non_take_up_by_cause.non_knowledge": M("non-connaissance", "non-knowledge", RATE),
+    "non_take_up_by_cause.non_proposition": M("non-proposition", "non-proposition", RATE),
+    "non_take_up_by_cause.non_demand": M("non-demande", "non-demand", RATE),
+    "non_take_up_by_cause.non_reception": M("non-réception", "non-reception", RATE),
+    "persistent_non_take_up_rate": M("Non-recours persistant (3 trimestres)",
+                                     "Persistent non-take-up (3 quarters)", RATE),
+    "unclaimed_euros_per_month": M("Droits non versés", "Unclaimed benefits", EUROS),
+    "paid_euros_per_month": M("Prestations versées", "Benefits paid", EUROS),
+    "eligible_households": M("Ménages éligibles", "Eligible households", HOUSEHOLDS),
+    "delegated_hours_per_month.social_services": M("Aide numérique des services sociaux",
+                                                   "Digital help by social services", HOURS),
+    "delegated_hours_per_month.associations": M("Aide numérique des associations",
+                                                "Digital help by associations", HOURS),
+    "delegated_hours_per_month.relatives": M("Aide des proches", "Help by relatives", HOURS),
+    "social_services_digital_share": M("Part numérique du temps des travailleurs sociaux",
+                                       "Social workers' time spent on digital help", RATE),
+    "referrals_per_month": M("Orientations vers une association", "Referrals to associations",
+                             PER_MONTH),
+    "turned_away_per_month": M("Demandes d'aide refusées", "Help requests turned away",
+                               PER_MONTH),
+    "queue_wait_months": M("Attente d'une aide", "Wait for help", MONTHS),
+    "burden.hours_per_month": M("Temps passé par les ménages", "Time spent by households", HOURS),
+    "burden.trips_per_month": M("Déplacements des ménages", "Trips made by households",
+                                PER_MONTH),
+    "burden.failed_attempts_per_month": M("Démarches échouées", "Failed attempts", PER_MONTH),
+    "autonomy_share": M("Démarches faites seul", "Filings done alone", RATE),
+    "dependent_share": M("Allocataires dépendants d'un intermédiaire",
+                         "Recipients dependent on an intermediary", RATE),
+    "credentials_held": M("Codes d'accès gardés par un intermédiaire",
+                          "Access codes kept by an intermediary", RATE),
+    "concentration_index": M("Indice de concentration (revenu)", "Concentration index (income)",
+                             INDEX),
+    "unequipped_share": M("Ménages sans équipement", "Households without equipment", RATE),
+    "mean_skill": M("Compétence numérique moyenne", "Mean digital skill", LEVEL),
+    # last parts of the families (per_benefit.B.*, by_group.G.L.*)
+    "eligible_share": M("Part des éligibles", "Share of the eligible", RATE),
+    "gap": M("Écart de non-recours", "Non-take-up gap", POINTS),
+    "ratio": M("Rapport de non-recours", "Non-take-up ratio", RATIO),
+}
+del M
+
+# The rows of the key-metric tables (`sim run`, `sim compare`, the report), in order.
+KEY_METRICS = (
+    "non_take_up_rate",
+    "non_take_up_by_cause.non_knowledge",
+    "non_take_up_by_cause.non_proposition",
+    "non_take_up_by_cause.non_demand",
+    "non_take_up_by_cause.non_reception",
+    "persistent_non_take_up_rate",
+    "unclaimed_euros_per_month",
+    "delegated_hours_per_month.social_services",
+    "delegated_hours_per_month.associations",
+    "delegated_hours_per_month.relatives",
+    "social_services_digital_share",
+    "autonomy_share",
+    "credentials_held",
+    "concentration_index",
+)
+# keys shown indented under the row before them (the four causes add up to the rate)
+SUB_METRICS = ("non_take_up_by_cause.",)
+
+# words of the fallback label: key parts with no entry anywhere
+_WORDS_FR = {"per_month": "par mois", "per": "par", "month": "mois", "months": "mois",
+             "hours": "heures", "rate": "taux", "share": "part", "by": "par", "and": "et"}
+
+
+def _guess_unit(key: str) -> Unit:
+    """The unit a key's name says (``*_rate``/``*_share``: a fraction, ``euros``...)."""
+    last = key.rsplit(".", 1)[-1]
+    parts = key.split(".")
+    if last.endswith(("rate", "share")) or parts[0] == "non_take_up_by_cause":
+        return RATE
+    if "euros" in last:
+        return EUROS
+    if "hours" in last:
+        return HOURS
+    if last.endswith("months"):
+        return MONTHS
+    if last.endswith("per_month"):
+        return PER_MONTH
+    if last.endswith("index"):
+        return INDEX
+    return NUMBER
+
+
+def _words(part: str, lang: str) -> str:
+    if lang != "en" and part in _WORDS_FR:
+        return _WORDS_FR[part]
+    return part.replace("_", " ")
+
+
+def fallback_label(key: str, lang: str = "en") -> str:
+    """A readable label made of the key's words (``a.b_c`` -> ``A · b c``)."""
+    parts = [label_of(p, lang) for p in key.split(".")]
+    text = " · ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def label_of(name: str, lang: str) -> str:
+    """A category name in words if any table knows it, else its words."""
+    for prefix in ("benefit", "group", "cause", "service", "channel", "outcome"):
+        k = f"{prefix}.{name}"
+        if k in LABELS:
+            return _pick(lang, *LABELS[k])
+    return _words(name, lang)
+
+
+def metric(key: str) -> Metric:
+    """The :class:`Metric` of a dotted summary key (composed, or guessed: never raises)."""
+    if key in METRICS:
+        return METRICS[key]
+    parts = key.split(".")
+    head = parts[0]
+    if head == "per_benefit" and len(parts) >= 3:
+        base = metric(".".join(parts[2:]))
+        b = parts[1]
+        return Metric(f"{base.fr} — {label('benefit', b, 'fr')}",
+                      f"{base.en} — {label('benefit', b, 'en')}", base.unit)
+    if head == "by_group" and len(parts) >= 4:
+        base = metric(".".join(parts[3:]))
+        g, c = parts[1], parts[2]
+        return Metric(f"{base.fr} — {label('group', g, 'fr')} : {label(g, c, 'fr')}",
+                      f"{base.en} — {label('group', g, 'en')}: {label(g, c, 'en')}", base.unit)
+    if head == "group_gaps" and len(parts) == 3:
+        base = metric(parts[2])
+        g = parts[1]
+        return Metric(f"{base.fr} par {label('group', g, 'fr').lower()}",
+                      f"{base.en} by {label('group', g, 'en').lower()}", base.unit)
+    if head == "by_amount_band" and len(parts) >= 3:
+        base = metric(".".join(parts[2:]))
+        band = parts[1]
+        return Metric(f"{base.fr} — montant {band} €/mois", f"{base.en} — amount {band} €/month",
+                      base.unit)
+    unit = _guess_unit(key)
+    return Metric(fallback_label(key, "fr"), fallback_label(key, "en"), unit)
+
+
+def has_label(key: str) -> bool:
+    """Whether a key's label comes from the tables (not from its words)."""
+    if key in METRICS:
+        return True
+    parts = key.split(".")
+    head = parts[0]
+    if head == "per_benefit" and len(parts) >= 3:
+        return f"benefit.{parts[1]}" in LABELS and has_label(".".join(parts[2:]))
+    if head == "by_group" and len(parts) >= 4:
+        return (f"group.{parts[1]}" in LABELS and f"{parts[1]}.{parts[2]}" in LABELS
+                and has_label(".".join(parts[3:])))
+    if head == "group_gaps" and len(parts) == 3:
+        return f"group.{parts[1]}" in LABELS and parts[2] in METRICS
+    if head == "by_amount_band" and len(parts) >= 3:
+        return has_label(".".join(parts[2:]))
+    return False
+
+
+def metric_label(key: str, lang: str = DEFAULT_LANG) -> str:
+    return metric(key).label(lang)
+
+
+def row_label(key: str, lang: str = DEFAULT_LANG) -> str:
+    """A metric's label as a table row: sub-metrics (the causes) indented under their total."""
+    text = metric_label(key, lang)
+    return "  " + text if key.startswith(SUB_METRICS) else text
+
+
+def domain(key: str, diff: bool = False) -> tuple[float | None, float | None]:
+    """The range of a metric's values (or of a difference B − A of them)."""
+    return metric(key).unit.domain(diff)
+
+
+def is_rate(key: str) -> bool:
+    """Whether a metric is a fraction 0-1 (shown in %, or in points for a gap)."""
+    return metric(key).unit.scale == 100
+
+
+# -- category labels --------------------------------------------------------------------
+
+LABELS: dict[str, tuple[str, str]] = {
+    "benefit.all": ("Toutes les prestations", "All benefits"),
+    "benefit.prime_activite": ("Prime d'activité", "In-work benefit (prime d'activité)"),
+    "benefit.rsa": ("RSA", "Minimum income (RSA)"),
+    "benefit.aspa": ("Minimum vieillesse (ASPA)", "Old-age minimum (ASPA)"),
+    "benefit.housing_benefit": ("Aide au logement (APL / AL)", "Housing benefit (APL / AL)"),
+    "group.age_band": ("Âge", "Age"),
+    "group.income_quintile": ("Revenu", "Income"),
+    "group.diploma": ("Diplôme", "Diploma"),
+    "group.territory": ("Territoire", "Territory"),
+    "group.equipment": ("Équipement", "Equipment"),
+    "group.isolation": ("Entourage", "Support network"),
+    "age_band.a18_29": ("18-29 ans", "18-29"),
+    "age_band.a30_44": ("30-44 ans", "30-44"),
+    "age_band.a45_59": ("45-59 ans", "45-59"),
+    "age_band.a60_74": ("60-74 ans", "60-74"),
+    "age_band.a75_plus": ("75 ans et +", "75+"),
+    "income_quintile.q1": ("Q1 modestes", "Q1 poorest"),
+    "income_quintile.q2": ("Q2", "Q2"),
+    "income_quintile.q3": ("Q3", "Q3"),
+    "income_quintile.q4": ("Q4", "Q4"),
+    "income_quintile.q5": ("Q5 aisés", "Q5 richest"),
+    "diploma.none": ("Sans diplôme", "No diploma"),
+    "diploma.secondary": ("Secondaire", "Secondary"),
+    "diploma.higher": ("Supérieur", "Higher"),
+    "territory.large_city": ("Grande ville", "Large city"),
+    "territory.small_town": ("Petite ville", "Small town"),
+    "territory.rural": ("Rural", "Rural"),
+    "equipment.none": ("Aucun", "None"),
+    "equipment.smartphone": ("Smartphone", "Smartphone"),
+    "equipment.computer": ("Ordinateur", "Computer"),
+    "isolation.isolated": ("Isolé", "Isolated"),
+    "isolation.supported": ("Entouré", "Has helpers"),
+    "cause.non_knowledge": ("Ne connaît pas son droit", "Does not know the right"),
+    "cause.non_proposition": ("Droit non proposé", "Right not offered"),
+    "cause.non_demand": ("Ne demande pas", "Does not claim"),
+    "cause.non_reception": ("Demande sans versement", "Claimed, not paid"),
+    "service.social_services": ("Services sociaux", "Social services"),
+    "service.associations": ("Associations et France Services", "Associations and France Services"),
+    "service.relatives": ("Proches", "Relatives"),
+    "outcome.receiving": ("Perçoit la prestation", "Receives the benefit"),
+    "outcome.waiting": ("Dossier en attente", "Claim pending"),
+    "outcome.rejected": ("Rejeté ou suspendu", "Rejected or suspended"),
+    "outcome.gave_up": ("A renoncé après échec", "Gave up after failing"),
+    "outcome.not_claimed": ("N'a rien demandé", "Did not claim"),
+    "channel.none": ("aucune démarche", "no attempt yet"),
+    "channel.online_alone": ("en ligne, seul", "online, alone"),
+    "channel.online_relative": ("en ligne avec un proche", "online with a relative"),
+    "channel.counter": ("au guichet", "at the counter"),
+    "channel.phone": ("par téléphone", "by phone"),
+    "channel.social_services": ("avec un travailleur social", "with a social worker"),
+    "channel.association": ("avec une association", "with an association"),
+    "state.not_eligible": ("Pas de droit ce mois-ci", "Not eligible this month"),
+    "state.unaware": ("Ne connaît pas son droit", "Does not know the right"),
+    "state.not_claimed": ("Connaît son droit, ne demande pas", "Knows the right, does not claim"),
+    "state.queued": ("Attend un rendez-vous d'aide", "Waiting for a help appointment"),
+    "state.processing": ("Dossier en cours", "Claim being processed"),
+    "state.receiving": ("Perçoit la prestation", "Receives the benefit"),
+    "state.suspended": ("Versement suspendu", "Payment suspended"),
+    "state.rejected": ("Dossier rejeté", "Claim rejected"),
+    "state.gave_up": ("A renoncé", "Gave up"),
+}
+
+
+def label(prefix: str, name: str, lang: str = DEFAULT_LANG) -> str:
+    """The label of an engine category (``label("benefit", "rsa", "fr")``), or its name."""
+    pair = LABELS.get(f"{prefix}.{name}")
+    return _pick(lang, *pair) if pair else name
+
+
+# -- sentences of the command line and the report ----------------------------------------
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "metric": ("indicateur", "metric"),
+    "mean_ci": ("moyenne [IC 95 %] sur les {m} derniers mois",
+                "mean [95% CI] over the last {m} months"),
+    "run.banner": ("{scenario} : {households} ménages, {months} mois, {replications} "
+                   "réplication(s), graine {seed} ({seconds} s)",
+                   "{scenario}: {households} households, {months} months, {replications} "
+                   "replication(s), seed {seed} ({seconds} s)"),
+    "run.written": ("résultats écrits dans {out}/", "results written to {out}/"),
+    "run.resuming": ("reprise : {done} réplication(s) sur {total} déjà dans {out}",
+                     "resuming: {done} of {total} replication(s) already in {out}"),
+    "demo.banner": ("{households} ménages, {replications} réplications, même graine "
+                    "(nombres aléatoires communs) ; moyenne [IC 95 %]",
+                    "{households} households, {replications} replications, same seed "
+                    "(common random numbers); mean [95% CI]"),
+    "validate.ok": ("{file} : valide", "{file}: ok"),
+    "population.written": ("{n} ménages de {scenario} (graine {seed}, réplication {replication}) "
+                           "écrits dans {out}",
+                           "{n} households of {scenario} (seed {seed}, replication "
+                           "{replication}) written to {out}"),
+    "interrupted": ("interrompu", "interrupted"),
+    "at_least_1": ("--{name} doit valoir au moins 1", "--{name} must be at least 1"),
+    "cmp.banner": ("{names} : {households} ménages, {replications} réplication(s), graine {seed}, "
+                   "nombres aléatoires communs",
+                   "{names}: {households} households, {replications} replication(s), seed "
+                   "{seed}, common random numbers"),
+    "cmp.method": ("moyenne [IC 95 %] sur les mois résumés ; B − A : intervalle de Student "
+                   "apparié sur les écarts par réplication, et intervalle de Welch non apparié",
+                   "mean [95% CI] over the report months; B − A: paired t-interval on "
+                   "per-replication differences, and unpaired Welch interval"),
+    "cmp.paired": ("B − A apparié", "B − A paired"),
+    "cmp.unpaired": ("B − A non apparié", "B − A unpaired"),
+    "cmp.pair": ("A = {a}, B = {b}", "A = {a}, B = {b}"),
+    "cmp.note": ("{metric}, {b} − {a} : {diff} ; IC 95 % apparié {paired} (demi-largeur {hp}) "
+                 "contre non apparié {unpaired} (demi-largeur {hu}) : {ratio}",
+                 "{metric}, {b} − {a}: {diff}; paired 95% CI {paired} (half-width {hp}) vs "
+                 "unpaired {unpaired} (half-width {hu}): {ratio}"),
+    "cmp.narrower": ("intervalle apparié {x} fois plus étroit", "paired interval {x}x narrower"),
+    "cmp.zero_width": ("l'intervalle apparié est de largeur nulle", "paired interval has zero width"),
+    "cmp.width_ratio": ("rapport de largeur apparié / non apparié {x}",
+                        "paired/unpaired width ratio {x}"),
+    "cmp.unpaired_zero": ("l'intervalle non apparié est de largeur nulle",
+                          "unpaired has zero width"),
+    "cmp.need_two": ("{metric} : les intervalles demandent au moins 2 réplications",
+                     "{metric}: intervals need at least 2 replications"),
+    "cmp.precision": ("  pour une demi-largeur de {target} : {n_p} réplications appariées (écart-type "
+                      "des écarts {sd}), {n_u} par scénario sans appariement",
+                      "  for a half-width of {target}: {n_p} replications paired (sd of "
+                      "differences {sd}), {n_u} per scenario unpaired"),
+    "cmp.precision_head": ("réplications nécessaires pour un IC 95 % de demi-largeur égale à 10 % "
+                           "de l'écart", "replications for a 95% CI half-width of 10% of the "
+                           "difference"),
+    "cmp.sd": ("écart-type apparié", "paired sd"),
+    "cmp.n_paired": ("n apparié", "n paired"),
+    "cmp.n_unpaired": ("n non apparié", "n unpaired"),
+    "sweep.banner": ("{name} : plan {design}, {points} points × {replications} réplication(s) = "
+                     "{runs} exécutions, {where} ; graine {seed}",
+                     "{name}: {design} design, {points} points x {replications} replication(s) = "
+                     "{runs} runs, {where}; seed {seed}"),
+    "sweep.serial": ("dans ce processus", "in this process"),
+    "sweep.processes": ("{n} processus", "{n} processes"),
+    "sweep.dask": ("Dask à {address} ({threads} fils)", "Dask at {address} ({threads} threads)"),
+    "sens.head": ("{metric} : {method} ({points} points × {replications} réplication(s))",
+                  "{metric}: {method} ({points} points x {replications} replication(s))"),
+    "sens.parameter": ("paramètre", "parameter"),
+    "sens.S1": ("S1 premier ordre [IC 95 %]", "S1 first-order [95% CI]"),
+    "sens.ST": ("ST total [IC 95 %]", "ST total [95% CI]"),
+    "sens.S1_only": ("S1 [IC 95 %]", "S1 [95% CI]"),
+    "sens.mu_star": ("mu* [IC 95 %]", "mu* [95% CI]"),
+    "report.written": ("rapport écrit dans {out}", "report written to {out}"),
+    "schema.written": ("schéma écrit dans {out}", "schema written to {out}"),
+    # -- HTML report and its figures
+    "rep.run_title": ("Simulation : {name}", "Run: {name}"),
+    "rep.compare_title": ("Comparaison : {names}", "Comparison: {names}"),
+    "rep.sweep_title": ("Balayage : {name}", "Sweep: {name}"),
+    "rep.run_note": ("{r} réplication(s). Moyennes et intervalles de confiance à 95 % (Student) sur "
+                     "les réplications, ramenés dans le domaine de chaque indicateur (un taux reste "
+                     "entre 0 et 100 %).",
+                     "{r} replication(s). Means and 95% Student t-intervals over replications, "
+                     "clipped to each metric's range (a rate stays within 0-100%)."),
+    "rep.compare_note": ("{r} réplications par scénario avec des nombres aléatoires communs (la "
+                         "réplication r de chaque scénario a la même population synthétique et les "
+                         "mêmes tirages). Moyennes et intervalles de confiance à 95 % (Student) sur "
+                         "les réplications, ramenés dans le domaine de chaque indicateur ; écarts "
+                         "B − A : intervalle apparié sur les écarts par réplication, et intervalle "
+                         "non apparié de Welch pour comparaison.",
+                         "{r} replications per scenario with common random numbers (replication r "
+                         "of every scenario shares its synthetic population and random streams). "
+                         "Means and 95% Student t-intervals over replications, clipped to each "
+                         "metric's range; differences B − A: paired t-interval on per-replication "
+                         "differences, and Welch's unpaired interval for reference."),
+    "rep.sweep_note": ("Plan {design} sur {k} paramètre(s), {points} points × {r} réplication(s), "
+                       "scénario de base {base}. La réplication r de chaque point partage ses "
+                       "tirages. Moyennes et intervalles de confiance à 95 % (Student) sur les "
+                       "réplications.",
+                       "{design} design over {k} parameter(s), {points} points × {r} "
+                       "replication(s), base scenario {base}. Replication r of every point shares "
+                       "its random numbers. Means and 95% Student t-intervals over replications."),
+    "rep.key": ("Indicateurs principaux", "Key metrics"),
+    "rep.differences": ("Écarts", "Differences"),
+    "rep.paired_ci": ("IC 95 % apparié", "paired 95% CI"),
+    "rep.unpaired_ci": ("IC 95 % non apparié", "unpaired 95% CI"),
+    "rep.width_ratio": ("largeur non apparié / apparié", "unpaired / paired width"),
+    "rep.figures": ("Graphiques", "Figures"),
+    "rep.provenance": ("Provenance", "Provenance"),
+    "rep.parameters": ("Paramètres", "Parameters"),
+    "rep.values": ("valeurs", "values"),
+    "rep.steps": ("{n} pas", "{n} steps"),
+    "rep.points": ("Points selon {metric}", "Points by {metric}"),
+    "rep.extremes": ("Les dix points les plus bas et les dix plus hauts selon {metric}",
+                     "Ten lowest and ten highest points by {metric}"),
+    "rep.point": ("point", "point"),
+    "rep.point_n": ("point {p}", "point {p}"),
+    "rep.no_sensitivity": ("Pas d'analyse de sensibilité : {err}", "No sensitivity analysis: {err}"),
+    "rep.load": ("Charger les données avec pandas : {code} ; voir docs/experiments.md.",
+                 "Load the data with pandas: {code}; see docs/experiments.md."),
+    "rep.cap_forest": ("Chaque écart avec son intervalle apparié (nombres aléatoires communs) et son "
+                       "intervalle non apparié : l'apparié est plus étroit quand les scénarios "
+                       "partagent populations et tirages.",
+                       "Each difference with its paired interval (common random numbers) and its "
+                       "unpaired interval: the paired one is narrower when the scenarios share "
+                       "populations and random streams."),
+    "rep.cap_ts": ("Zone colorée : IC 95 % sur les réplications, mois par mois. Les indicateurs "
+                   "résumés font la moyenne des mois après la ligne pointillée.",
+                   "Shaded: 95% t-interval over replications, month by month. Summary metrics "
+                   "average the months after the dotted line."),
+    "rep.cap_causes": ("Typologie de l'Odenore : chaque ménage éligible sans la prestation est dans "
+                       "une seule cause ; les quatre font le taux de non-recours.",
+                       "ODENORE typology: every eligible non-recipient is in exactly one cause; "
+                       "the four add up to the non-take-up rate."),
+    "rep.cap_workload": ("Heures d'aide numérique des services sociaux, des associations / points "
+                         "de médiation et des proches.",
+                         "Hours of digital help given by social services, associations / "
+                         "mediation points and relatives."),
+    "rep.cap_sensitivity": ("{method}. Barres : estimations ; moustaches : intervalles de confiance "
+                            "à 95 %.", "{method}. Bars: point estimates; whiskers: 95% confidence "
+                            "intervals."),
+    "rep.cap_main": ("Points : chaque point du plan (moyenne des réplications, IC 95 %) ; ligne : "
+                     "moyenne par niveau du paramètre (classes de quantiles pour les plans "
+                     "échantillonnés).",
+                     "Dots: every point (mean over replications, 95% CI); line: mean by level of "
+                     "the parameter (quantile bins for sampled designs)."),
+    "prov.kind": ("type", "kind"),
+    "prov.name": ("nom", "name"),
+    "prov.version": ("version du paquet", "package version"),
+    "prov.points": ("points", "points"),
+    "prov.replications": ("réplications par point", "replications per point"),
+    "prov.seed": ("graine racine", "root seed"),
+    "prov.seeds": ("graines", "seeds"),
+    "prov.plan": ("empreinte du plan (SHA-256)", "plan hash (SHA-256)"),
+    "prov.created": ("créé le", "created"),
+    "prov.status": ("état", "status"),
+    "prov.executors": ("exécuteurs", "executors"),
+    "prov.command": ("commande", "command"),
+    "fig.ts": ("Taux de non-recours par mois (moyenne et IC 95 % sur les réplications)",
+               "Non-take-up rate by month (mean and 95% CI over replications)"),
+    "fig.ts_points": ("Taux de non-recours par mois : points le plus bas, médian et le plus haut "
+                      "(moyenne et IC 95 %)", "Non-take-up rate by month: lowest, median and "
+                      "highest points (mean and 95% CI)"),
+    "fig.month": ("mois", "month"),
+    "fig.window": ("période résumée", "report window"),
+    "fig.ci": ("IC 95 %", "95% CI"),
+    "fig.key_rates": ("Taux principaux (moyenne et IC 95 % sur les réplications)",
+                      "Key rates (mean and 95% CI over replications)"),
+    "fig.causes": ("Pourquoi : non-recours par cause (Odenore), moyenne des réplications",
+                   "Why: non-take-up by cause (ODENORE), mean over replications"),
+    "fig.causes_axis": ("% des mois-ménages éligibles", "% of eligible household-months"),
+    "fig.groups": ("Non-recours par groupe (%, moyenne et IC 95 %)",
+                   "Non-take-up by group (%, mean and 95% CI)"),
+    "fig.workload": ("Travail délégué : heures d'aide numérique par mois (moyenne et IC 95 %)",
+                     "Delegated workload: digital-help hours per month (mean and 95% CI)"),
+    "fig.hours": ("heures/mois", "hours/month"),
+    "fig.forest": ("Écarts B − A (points de pourcentage) : IC 95 % apparié et non apparié",
+                   "Differences B − A (percentage points): paired vs unpaired 95% CI"),
+    "fig.pp": ("points de pourcentage", "percentage points"),
+    "fig.paired": ("apparié (nombres aléatoires communs)", "paired (common random numbers)"),
+    "fig.unpaired": ("non apparié (Welch)", "unpaired (Welch)"),
+    "fig.point_ci": ("point (IC 95 %)", "point (95% CI)"),
+    "fig.mean_level": ("moyenne par niveau", "mean by level"),
+    "fig.main_effects": ("Effets principaux sur : {metric}", "Main effects on {metric}"),
+    "fig.heatmap": ("{metric} selon {a} × {b}", "{metric} over {a} × {b}"),
+    "fig.sensitivity": ("Sensibilité : {metric} (plan {design})",
+                        "Sensitivity of {metric} ({design} design)"),
+    "fig.mu_star": ("μ* (moyenne des |effets élémentaires|)", "μ* (mean |elementary effect|)"),
+    "fig.S1": ("S1 premier ordre", "S1 first-order"),
+    "fig.ST": ("ST total", "ST total"),
+    "fig.causes_along": ("Non-recours par cause selon {f} (%, empilé)",
+                         "Non-take-up by cause along {f} (%, stacked)"),
+    "fig.workload_along": ("Travail délégué selon {f}", "Delegated workload along {f}"),
+    "fig.gaps_along": ("Écart de non-recours entre le groupe le plus et le moins exposé, selon {f}",
+                       "Gap in non-take-up between the most and least exposed group, along {f}"),
+}
+
+
+def text(key: str, lang: str = DEFAULT_LANG, **fields: Any) -> str:
+    """A sentence of :data:`TEXTS` in ``lang`` with its ``{fields}`` filled in."""
+    fr, en = TEXTS[key]
+    s = _pick(lang, fr, en)
+    return s.format(**fields) if fields else s
+
+
+# -- numbers ----------------------------------------------------------------------------
+
+def _bad(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x)))
+
+
+def number(x: Any, lang: str = DEFAULT_LANG, digits: int = 0, sign: bool = False) -> str:
+    """A number with the language's separators: ``20 000,5`` / ``20,000.5``; ``−`` for minus.
+
+    A value that rounds to zero is written without a sign (never ``−0,0``).
+    """
+    if _bad(x):
+        return NA
+    x = round(float(x), digits)
+    if x == 0:
+        x = 0.0  # drops the sign of -0.0
+    body = f"{abs(x):,.{digits}f}"
+    if lang != "en":
+        body = body.replace(",", "\x00").replace(".", ",").replace("\x00", NNBSP)
+    if x < 0:
+        return MINUS + body
+    return "+" + body if sign and x > 0 else body
+
+
+def percent(x: Any, lang: str = DEFAULT_LANG, digits: int = 1, sign: bool = False) -> str:
+    """A fraction 0-1 as a percentage: ``21,3 %`` / ``21.3%``."""
+    if _bad(x):
+        return NA
+    body = number(100 * x, lang, digits, sign)
+    return f"{body}{NNBSP}%" if lang != "en" else f"{body}%"
+
+
+def points(x: Any, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """A difference of fractions in percentage points: ``+2,9 pts`` / ``+2.9 pp``."""
+    if _bad(x):
+        return NA
+    return f"{number(100 * x, lang, digits, sign=True)}{NBSP}{_pick(lang, 'pts', 'pp')}"
+
+
+def euros(x: Any, lang: str = DEFAULT_LANG, sign: bool = False) -> str:
+    if _bad(x):
+        return NA
+    return f"{number(x, lang, 0, sign)}{NBSP}€"
+
+
+def _digits(unit: Unit, x: Any, diff: bool) -> int:
+    d = unit.diff_digits if diff else unit.digits
+    if d is not None:
+        return d
+    a = 0.0 if _bad(x) else abs(float(x))
+    return 0 if a >= 100 else 1 if a >= 10 else 2 if a >= 1 else 3
+
+
+def _with_unit(body: str, unit: Unit, lang: str, diff: bool) -> str:
+    suffix = unit.suffix(lang, diff)
+    if not suffix or body == NA:
+        return body
+    if suffix == "%" and lang == "en":
+        return body + suffix
+    sep = NNBSP if suffix in ("%", "×") else NBSP
+    if suffix.startswith("/"):
+        return body + suffix
+    return body + sep + suffix
+
+
+def _clip(v: float, lo: float | None, hi: float | None) -> float:
+    if lo is not None and v < lo:
+        return lo
+    if hi is not None and v > hi:
+        return hi
+    return v
+
+
+def value(key: str, x: Any, lang: str = DEFAULT_LANG, diff: bool = False,
+          unit: bool = True, digits: int | None = None, signed: bool | None = None) -> str:
+    """A metric's value in its unit (``31,9 %``; a difference ``+1,97 pts``).
+
+    ``signed`` (default: ``diff``) writes a ``+`` before positive numbers.
+    """
+    u = metric(key).unit
+    if _bad(x):
+        return NA
+    d = _digits(u, x, diff) if digits is None else digits
+    body = number(float(x) * u.scale, lang, d, sign=diff if signed is None else signed)
+    return _with_unit(body, u, lang, diff) if unit else body
+
+
+def clip(key: str, lo: Any, hi: Any, diff: bool = False) -> tuple[Any, Any]:
+    """An interval ``[lo, hi]`` clipped to the metric's range (``None`` bounds stay)."""
+    dlo, dhi = domain(key, diff)
+    return (None if _bad(lo) else _clip(float(lo), dlo, dhi),
+            None if _bad(hi) else _clip(float(hi), dlo, dhi))
+
+
+def bounds(key: str, lo: Any, hi: Any, lang: str = DEFAULT_LANG, diff: bool = False,
+           digits: int | None = None) -> str:
+    """``[lo ; hi]`` clipped to the metric's range, in its display scale (no unit)."""
+    u = metric(key).unit
+    lo, hi = clip(key, lo, hi, diff)
+    if lo is None or hi is None:
+        return NA
+    d = _digits(u, max(abs(lo), abs(hi)), diff) if digits is None else digits
+    sep = f"{NNBSP};" if lang != "en" else ";"
+    return (f"[{number(lo * u.scale, lang, d, sign=diff)}{sep} "
+            f"{number(hi * u.scale, lang, d, sign=diff)}]")
+
+
+def interval(key: str, mean: Any, lo: Any, hi: Any, lang: str = DEFAULT_LANG,
+             diff: bool = False) -> str:
+    """A metric's mean and 95 % interval, clipped to its range: ``31,9 % [31,2 ; 32,6]``.
+
+    The bounds use the mean's number of decimals; without an interval (one
+    replication) only the mean is written.  ``diff`` writes a difference B − A
+    (signed, rates in points).
+    """
+    if _bad(mean):
+        return NA
+    d = _digits(metric(key).unit, mean, diff)
+    head = value(key, mean, lang, diff, digits=d)
+    if _bad(lo) or _bad(hi):
+        return head
+    return f"{head} {bounds(key, lo, hi, lang, diff, digits=d)}"
+
+
+def node(key: str, n: Mapping | None, lang: str = DEFAULT_LANG, diff: bool = False) -> str:
+    """:func:`interval` of a summary node ``{"mean": x, "ci95": [lo, hi]}``."""
+    if not n:
+        return NA
+    ci = n.get("ci95") or [None, None]
+    return interval(key, n.get("mean"), ci[0], ci[1], lang, diff)
+
+
+def table(rows: list[tuple[str, ...]] | list[list[str]]) -> str:
+    """A plain-text table: the first row is the header, columns padded, a rule under it."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's ``layout.separators``: decimal mark then thousands separator."""
+    return ".," if lang == "en" else ", "
+
+
+# -- error messages ----------------------------------------------------------------------
+
+# The engine's input errors are English sentences (``sim.params.ScenarioError``); for a
+# French command line, the common ones are rendered in French here (pattern -> text,
+# groups kept), the rest stay as written.  ``FILE: PATH: detail`` keeps its frame.
+ERRORS_FR: tuple[tuple[str, str], ...] = (
+    (r"unknown key \(known keys: (.*)\)", r"clé inconnue (clés connues : \1)"),
+    (r"unknown parameter", "paramètre inconnu"),
+    (r"unknown policy (.*) \(known policies: (.*)\)", r"politique inconnue \1 (politiques connues : \2)"),
+    (r"unknown preset (.*)\(known: (.*)\)", r"préréglage inconnu \1(connus : \2)"),
+    (r"expected a number, got (.*)", r"un nombre est attendu, pas \1"),
+    (r"expected a finite number, got (.*)", r"un nombre fini est attendu, pas \1"),
+    (r"expected a whole number, got (.*)", r"un nombre entier est attendu, pas \1"),
+    (r"expected true/false, got (.*)", r"true ou false est attendu, pas \1"),
+    (r"expected a string, got (.*)", r"un texte est attendu, pas \1"),
+    (r"expected a mapping, got (.*)", r"une table (clé: valeur) est attendue, pas \1"),
+    (r"expected a list of numbers, got (.*)", r"une liste de nombres est attendue, pas \1"),
+    (r"expected one of (.*), got (.*)", r"une valeur parmi \1 est attendue, pas \2"),
+    (r"expected (\d+) numbers, got (\d+)", r"\1 nombres sont attendus, pas \2"),
+    (r"(.*) is below the minimum (.*)", r"\1 est sous le minimum \2"),
+    (r"(.*) is above the maximum (.*)", r"\1 dépasse le maximum \2"),
+    (r"shares must add up to 1 \(they add up to (.*)\)", r"les parts doivent faire 1 (elles font \1)"),
+    (r"no such file", "fichier introuvable"),
+    (r"is a directory, not a scenario file", "est un dossier, pas un fichier de scénario"),
+    (r"no such index \(the list has (\d+) item\(s\)\)", r"indice inexistant (la liste a \1 élément(s))"),
+    (r"no such policy index", "indice de politique inexistant"),
+    (r"no policy with id (.*)", r"aucune politique d'identifiant \1"),
+    (r"start month (\d+) is outside the horizon (.*)", r"le mois de départ \1 est hors de l'horizon \2"),
+    (r"benefit (.*) is not enabled in this scenario", r"la prestation \1 n'est pas activée dans ce scénario"),
+    (r"must not exceed months \((\d+)\)", r"ne doit pas dépasser months (\1)"),
+    (r"at least one benefit must be enabled", "au moins une prestation doit être activée"),
+    (r"invalid YAML: (.*)", r"YAML invalide : \1"),
+    (r"line (\d+), column (\d+): ", r"ligne \1, colonne \2 : "),
+    (r"empty scenario \(expected a mapping\)", "scénario vide (une table clé: valeur est attendue)"),
+    (r"not a results directory \(no manifest.json\)", "pas un dossier de résultats (pas de manifest.json)"),
+    (r"already holds results; pass --resume to continue them, or choose another --out directory",
+     "contient déjà des résultats : --resume pour les poursuivre, ou un autre dossier --out"),
+    (r"--set expects PATH=VALUE, got (.*)", r"--set attend CHEMIN=VALEUR, pas \1"),
+    (r"give at least two scenarios", "donnez au moins deux scénarios"),
+    (r"no summary metric (.*?)( \(e\.g\. .*\))?$", r"pas d'indicateur \1\2"),
+    (r"needs --out \(the directory of the run to resume\)", "demande --out (le dossier à reprendre)"),
+    (r"must be at least 1", "doit valoir au moins 1"),
+)
+
+
+def error(message: str, lang: str = DEFAULT_LANG) -> str:
+    """An input error's one line in ``lang`` (French: the known sentences translated)."""
+    if lang == "en":
+        return message
+    out = message
+    for pattern, repl in ERRORS_FR:
+        out = re.sub(pattern, repl, out)
+    return out
