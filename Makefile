@@ -1,9 +1,19 @@
 # Two commands (README quickstart):  make demo   and   make test
-# Both create the virtual environment .venv with a Python >= 3.12 found on this machine.
+# Both create the virtual environment .venv with a Python >= 3.12 found on this machine
+# and install the exact, hash-checked versions of the lockfiles:
+#   requirements.lock       what the package needs          (make demo)
+#   requirements-dev.lock   that, plus what the tests need   (make test)
+# `make lock` recomputes both from pyproject.toml (uv, in a throwaway environment).
+# `make test` also installs Debian's chromium and chromium-driver when they are absent
+# and it may (root), else says the one command to run (tools/browser-deps.sh); then
+# it runs ruff, mypy and the whole test suite on 2 cores.  .ci/run calls `make test`.
 
-VENV   := .venv
-PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+VENV     := .venv
+PY       := $(VENV)/bin/python
+LOCK     := requirements.lock
+DEV_LOCK := requirements-dev.lock
+STAMP    := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
 # First Python >= 3.12 among: $PYTHON, python3.13, python3.12, pyenv versions, python3.
 FIND_PYTHON = for c in "$$PYTHON" python3.13 python3.12 \
@@ -12,27 +22,49 @@ FIND_PYTHON = for c in "$$PYTHON" python3.13 python3.12 \
 	  "$$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo "$$c"; break; }; \
 	done
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv lint browser-deps lock clean
 
-$(STAMP): pyproject.toml
+$(PY):
 	@base=$$($(FIND_PYTHON)); \
 	if [ -z "$$base" ]; then echo "error: no Python >= 3.12 found (set PYTHON=/path/to/python3.12)" >&2; exit 1; fi; \
 	echo "using $$base ($$($$base --version))"; \
-	[ -x $(PY) ] || $$base -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$$base -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml $(LOCK)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
-venv: $(STAMP)
+$(DEV_STAMP): $(PY) pyproject.toml $(DEV_LOCK)
+	$(PY) -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP) $(DEV_STAMP)
+
+venv: $(DEV_STAMP)
 
 demo: $(STAMP)
 	$(PY) -m sim demo
 
-test: $(STAMP)
+browser-deps:
+	@sh tools/browser-deps.sh
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+test: browser-deps lint
 	$(PY) -m pytest -n 2 -q
 
+lock:
+	python3 -m venv .venv-lock && .venv-lock/bin/pip install --quiet uv
+	.venv-lock/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
+	  --generate-hashes -o $(LOCK)
+	.venv-lock/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 \
+	  --generate-hashes -o $(DEV_LOCK)
+	rm -rf .venv-lock
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 # -- Benefit tables (docs/benefit_rules.md) --------------------------------------------
 # OpenFisca-France computes the benefit schedules offline, in its own environment:

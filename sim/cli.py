@@ -102,7 +102,7 @@ def cmd_run(args) -> int:
     result = run(sc, replications=args.replications, seed=seed, workers=args.workers,
                  population=population, done=done, on_replication=parts.save if parts else None)
     summary = result.summary
-    if args.out:
+    if parts is not None:
         write_run(result, args.out)
         parts.finish()
     elapsed = time.perf_counter() - t0

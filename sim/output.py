@@ -146,7 +146,8 @@ def _replication_bytes(rep) -> bytes:
 
 def _replication_from(path: Path):
     with np.load(path, allow_pickle=False) as z:
-        series, groups = {}, {}
+        series: dict[str, np.ndarray] = {}
+        groups: dict[str, dict[str, np.ndarray]] = {}
         for key in z.files:
             if key.startswith("series:"):
                 series[key.split(":", 1)[1]] = z[key]

@@ -37,7 +37,8 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 LANGS = ("fr", "en")
 DEFAULT_LANG = "fr"  # the dashboard's default (workshops are in French)
@@ -721,7 +722,7 @@ def node(key: str, n: Mapping | None, lang: str = DEFAULT_LANG, diff: bool = Fal
     return interval(key, n.get("mean"), ci[0], ci[1], lang, diff)
 
 
-def table(rows: list[tuple[str, ...]] | list[list[str]]) -> str:
+def table(rows: Sequence[Sequence[str]]) -> str:
     """A plain-text table: the first row is the header, columns padded, a rule under it."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]

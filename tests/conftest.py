@@ -1,8 +1,6 @@
 import os
-import numpy as np
-import pytest
 
-import sim
+import pytest
 
 SMALL = ["population.households=3000", "months=24", "report_months=12"]
 

@@ -4,7 +4,6 @@ import re
 from pathlib import Path
 
 from sim import doc_tables
-from sim.metrics import GLOBAL, PER_BENEFIT
 from sim.policies import REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +29,7 @@ def test_odd_names_every_policy_and_step():
 def test_readme_quickstart_has_two_commands_and_documents_summary_keys():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("## Quickstart", 1)[1].split("```", 2)[1]
-    commands = [l for l in block.splitlines()[1:] if l.strip() and not l.strip().startswith("#")]
+    commands = [c for c in block.splitlines()[1:] if c.strip() and not c.strip().startswith("#")]
     assert commands == ["make demo", "make test"]
     for key in ("non_take_up_rate", "non_take_up_by_cause", "unclaimed_euros_per_month",
                 "delegated_hours_per_month", "social_services_digital_share", "autonomy_share",

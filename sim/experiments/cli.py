@@ -159,8 +159,8 @@ def closing_note(c, metric: str, precision: float | None, lang: str = "en") -> s
         lines.append(text(
             "cmp.note", lang, metric=metric, a=c.names[0], b=c.names[i],
             diff=value(metric, p["mean"], lang, diff=True),
-            paired=bounds(metric, *p["ci95"], lang, diff=True),
-            unpaired=bounds(metric, *u["ci95"], lang, diff=True),
+            paired=bounds(metric, p["ci95"][0], p["ci95"][1], lang, diff=True),
+            unpaired=bounds(metric, u["ci95"][0], u["ci95"][1], lang, diff=True),
             hp=value(metric, hp, lang, **half), hu=value(metric, hu, lang, **half),
             ratio=_ratio(hp, hu, lang)))
         if precision is not None:
@@ -243,6 +243,8 @@ def format_sensitivity(res: dict, lang: str = "en") -> str:
                         points=number(res["points"], lang), replications=res["replications"]))
         rows = n["factors"]
         par = text("sens.parameter", lang)
+        head: tuple[str, ...]
+        tab: list[tuple[str, ...]]
         if res["design"] == "morris":
             head = (par, text("sens.mu_star", lang), "mu", "sigma")
             tab = [(r["name"], _ci_text(r["mu_star"], r["mu_star_ci"], lang), _num(r["mu"], lang),

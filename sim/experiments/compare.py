@@ -61,7 +61,8 @@ def build_plan(scenarios: Sequence[Scenario | str | os.PathLike], replications: 
     for s in scenarios:
         sc = s if isinstance(s, Scenario) else load_scenario(s)
         scs.append(sc.with_overrides(sets) if sets else sc)
-    names, seen = [], {}
+    names: list[str] = []
+    seen: dict[str, int] = {}
     for sc in scs:  # two scenarios with one name stay apart in the tables
         seen[sc.name] = seen.get(sc.name, 0) + 1
         names.append(sc.name if seen[sc.name] == 1 else f"{sc.name}#{seen[sc.name]}")
@@ -91,7 +92,7 @@ def compare(scenarios: Sequence[Scenario | str | os.PathLike], replications: int
     files = {f"scenarios/{i:02d}_{p.values['scenario']}.yaml": p.scenario.to_yaml()
              for i, p in enumerate(plan.points)}
     own = executor is None
-    ex = make_executor(workers) if own else executor
+    ex: Executor = make_executor(workers) if executor is None else executor
     tmp = None
     try:
         if out is None:
@@ -113,7 +114,7 @@ def compare(scenarios: Sequence[Scenario | str | os.PathLike], replications: int
 
 def _rows(store: ResultsStore, n_points: int) -> list[list[dict]]:
     """Per point, the flat per-replication summaries (replication order)."""
-    table = store.read("summary")
+    table = store.table("summary")
     skip = set(KEYS) | {"scenario"}
     out: list[list[dict]] = [[] for _ in range(n_points)]
     for row in table.to_pylist():  # None: a metric this scenario does not have (other benefits)
@@ -162,7 +163,7 @@ def nest(flat: dict) -> dict:
 
 
 def difference_table(c: Comparison) -> pa.Table:
-    cols = {k: [] for k in ("baseline", "scenario", "metric", "mean_baseline", "mean_scenario",
+    cols: dict[str, list] = {k: [] for k in ("baseline", "scenario", "metric", "mean_baseline", "mean_scenario",
                             "difference", "paired_ci_low", "paired_ci_high", "unpaired_ci_low",
                             "unpaired_ci_high", "paired_sd")}
     nan = float("nan")

@@ -75,7 +75,7 @@ class Plan:
 
 
 def _versions() -> dict:
-    out = {"python": sys.version.split()[0]}
+    out: dict[str, str | None] = {"python": sys.version.split()[0]}
     for pkg in ("numpy", "mesa", "pyarrow", "SALib", "dask", "distributed"):
         try:
             out[pkg] = metadata.version(pkg)
@@ -182,8 +182,8 @@ def aggregate_table(store: ResultsStore) -> pa.Table:
     (``mean ± t(0.975, n-1) · sd / √n`` over the replications that are not NaN),
     vectorised over points because sweeps have thousands of them.
     """
-    summary = store.read("summary")
-    design = store.read("design")
+    summary = store.table("summary")
+    design = store.table("design")
     params = [c for c in design.column_names if c not in ("point", "scenario_sha256")]
     skip = set(KEYS) | set(params)
     metrics = [c for c in summary.column_names if c not in skip]

@@ -163,7 +163,9 @@ def workload(mean, lo, hi, labels: dict[int, str], lang: str = "en") -> go.Figur
         y, up, down = [], [], []
         for c in cols:
             m, u, d = _err(mean, lo, hi, c, [point])
-            y.append(m[0]), up.append(u[0]), down.append(d[0])
+            y.append(m[0])
+            up.append(u[0])
+            down.append(d[0])
         fig.add_trace(go.Bar(x=[actor_label(a, lang) for a in ACTORS], y=y, name=name,
                              marker_color=COLORS[i % len(COLORS)],
                              error_y=dict(type="data", array=up, arrayminus=down)))
@@ -260,7 +262,8 @@ def heatmap(design, mean, factors: list[str], metric: str, lang: str = "en") -> 
     fig.add_trace(go.Heatmap(z=100 * grid.to_numpy(), x=[str(v) for v in grid.columns],
                              y=[str(v) for v in grid.index], colorscale="Viridis",
                              colorbar=dict(title="%"),
-                             hovertemplate=f"{factors[0]}=%{{y}}<br>{factors[1]}=%{{x}}<br>%{{z:.2f}} %<extra></extra>"))
+                             hovertemplate=(f"{factors[0]}=%{{y}}<br>{factors[1]}=%{{x}}<br>"
+                                            "%{z:.2f} %<extra></extra>")))
     return fig
 
 

@@ -108,6 +108,7 @@ def _report_start(res: Results, root: Path) -> int | None:
 
 def _compare_body(res: Results, root: Path, figs: _Figures, lang: str) -> str:
     """A comparison, or a run (a one-point store: no differences)."""
+    assert res.design is not None  # render() checked the store is complete
     labels = dict(zip(res.design["point"].tolist(), res.design["scenario"].tolist()))
     mean, lo, hi = (F.wide(res.aggregate, f) for f in ("mean", "ci_low", "ci_high"))
     names = list(labels.values())
@@ -158,6 +159,7 @@ def _sweep_body(res: Results, root: Path, figs: _Figures, lang: str) -> str:
     metric = spec["analyse"][0] if spec.get("analyse") else "non_take_up_rate"
     mean, lo, hi = (F.wide(res.aggregate, f) for f in ("mean", "ci_low", "ci_high"))
     design = res.design
+    assert design is not None  # render() checked the store is complete
     note = text("rep.sweep_note", lang, design=spec["design"]["type"], k=len(factors),
                 points=number(m["points"], lang), r=m["replications"], base=spec["base_scenario"])
     body = [f"<h1>{_e(text('rep.sweep_title', lang, name=spec['name']))}</h1>",
@@ -202,8 +204,8 @@ def _sweep_body(res: Results, root: Path, figs: _Figures, lang: str) -> str:
                  _table((text("rep.point", lang), *factors, f"{name} [{text('fig.ci', lang)}]"),
                         prow)]
 
-    for s in F.sensitivity_bars(sens, lang):
-        figs.add(s, text("rep.cap_sensitivity", lang, method=sens["method"]))
+    for fig in F.sensitivity_bars(sens, lang):
+        figs.add(fig, text("rep.cap_sensitivity", lang, method=sens["method"] if sens else ""))
     figs.add(F.main_effects(design, mean, lo, hi, factors, metric, lang), text("rep.cap_main", lang))
     figs.add(F.heatmap(design, mean, factors, metric, lang))
     if res.timeseries is not None and metric in mean.columns:

@@ -54,21 +54,37 @@ class Factor:
     def discrete(self) -> bool:
         return self.values is not None
 
+    @property
+    def choices(self) -> tuple:
+        """The discrete levels (only for a factor given by ``values``)."""
+        if self.values is None:
+            raise TypeError(f"{self.path} is a range, not a list of values")
+        return self.values
+
+    @property
+    def span(self) -> tuple[float, float]:
+        """``(lo, hi)`` (only for a factor given by ``range``)."""
+        if self.lo is None or self.hi is None:
+            raise TypeError(f"{self.path} is a list of values, not a range")
+        return self.lo, self.hi
+
     def levels(self) -> list:
         """Factorial levels, in the order given (ranges: ``steps`` from lo to hi)."""
         if self.discrete:
-            return list(self.values)
-        vals = [self.lo + (self.hi - self.lo) * i / (self.steps - 1) for i in range(self.steps)]
+            return list(self.choices)
+        lo, hi = self.span
+        steps = self.steps or 2
+        vals = [lo + (hi - lo) * i / (steps - 1) for i in range(steps)]
         return [self._clean(v) for v in vals]
 
     def bounds(self) -> tuple[float, float]:
         """Bounds of the sampled variable (discrete factors: level index in [0, k))."""
-        return (0.0, float(len(self.values))) if self.discrete else (self.lo, self.hi)
+        return (0.0, float(len(self.choices))) if self.discrete else self.span
 
     def decode(self, x: float) -> Any:
         """The scenario value for a sampled ``x`` (inside :meth:`bounds`)."""
         if self.discrete:
-            return self.values[min(int(math.floor(x)), len(self.values) - 1)]
+            return self.choices[min(int(math.floor(x)), len(self.choices) - 1)]
         return self._clean(x)
 
     def _clean(self, v: float):
@@ -78,7 +94,7 @@ class Factor:
 
     def to_dict(self) -> dict:
         if self.discrete:
-            return {"path": self.path, "values": list(self.values)}
+            return {"path": self.path, "values": list(self.choices)}
         out = {"path": self.path, "range": [self.lo, self.hi], "integer": self.integer}
         if self.steps is not None:
             out["steps"] = self.steps
@@ -342,11 +358,11 @@ def load_sweep(path: str | Path, sets: Iterable[str] = (), replications: int | N
 def _check_factor(base: Scenario, f: Factor, source: str) -> None:
     """Build the base scenario at every level (or both bounds) of one factor."""
     if f.discrete:
-        probes = list(f.values)
+        probes = list(f.choices)
     elif f.steps is not None:
         probes = f.levels()
     else:
-        probes = [f.decode(f.lo), f.decode(f.hi)]
+        probes = [f.decode(v) for v in f.span]
     for v in probes:
         try:
             base.with_overrides({f.path: v})

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -80,6 +81,13 @@ class ResultsStore:
         return pa.concat_tables(tables, promote_options="default")
 
     # -- manifest -----------------------------------------------------------
+    def table(self, name: str) -> pa.Table:
+        """:meth:`read`, for a table that must be there (a finished store's)."""
+        t = self.read(name)
+        if t is None:
+            raise ScenarioError(f"no {name} table (results incomplete?)", source=str(self.root))
+        return t
+
     def manifest(self) -> dict | None:
         p = self.root / "manifest.json"
         if not p.is_file():
@@ -98,11 +106,11 @@ class Results:
     """A results directory loaded as pandas DataFrames (``None`` where absent)."""
 
     manifest: dict
-    design: object
-    summary: object
-    timeseries: object
-    aggregate: object
-    differences: object = None
+    design: pd.DataFrame | None
+    summary: pd.DataFrame | None
+    timeseries: pd.DataFrame | None
+    aggregate: pd.DataFrame | None
+    differences: pd.DataFrame | None = None
 
 
 def load_results(root: str | os.PathLike) -> Results:
@@ -112,7 +120,7 @@ def load_results(root: str | os.PathLike) -> Results:
     if man is None:
         raise ScenarioError("not a results directory (no manifest.json)", source=str(root))
 
-    def df(name):
+    def df(name: str) -> pd.DataFrame | None:
         t = store.read(name)
         return None if t is None else t.to_pandas()
 

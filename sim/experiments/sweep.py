@@ -42,13 +42,13 @@ def sweep(spec: SweepSpec | str | os.PathLike, out: str | os.PathLike | None = N
     Results do not depend on the executor.
     """
     if not isinstance(spec, SweepSpec):
-        spec = load_sweep(spec, sets=sets, replications=replications, seed=seed)
+        spec = load_sweep(Path(spec), sets=sets, replications=replications, seed=seed)
     out = Path(out) if out is not None else Path("results") / spec.name
     plan = build_plan(spec)
     files = {"sweep.yaml": Path(spec.source).read_text(encoding="utf-8"),
              "base_scenario.yaml": spec.base.to_yaml()}
     own = executor is None
-    ex = make_executor(workers) if own else executor
+    ex: Executor = make_executor(workers) if executor is None else executor
     try:
         return execute(plan, out, ex, resume=resume, quiet=quiet, extra_files=files)
     finally:
