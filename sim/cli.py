@@ -16,12 +16,13 @@ import time
 
 from . import __version__, limits
 from .calibration.cli import register as register_calibrate
+from .experiments import runs
 from .experiments.cli import register as register_experiments
+from .experiments.executors import make_executor
 from .params import ScenarioError
 from .present import KEY_METRICS, default_lang, error, row_label, table, text
 from .present import node as fmt_node
 from .present import number
-from .output import RunParts, run_identity, write_run
 from .runner import export_population, load_population, run
 from .scenario import load as load_scenario
 
@@ -31,7 +32,8 @@ EXIT_INPUT = 2
 EXAMPLES = {
     "run": ["sim run scenarios/online_only_2016.yaml -r 10 --seed 1 --out results/online",
             "sim run baseline_2013 --set population.households=100000 --set policies.closure.share=0.8",
-            "sim run results/online --resume          # finish a run that was interrupted"],
+            "sim run scenarios/online_only_2016.yaml -r 10 --seed 1 --out results/online --resume"
+            "   # finish it after a crash"],
     "validate": ["sim validate scenarios/*.yaml my_scenario.yaml"],
     "schema": ["sim schema > scenario.schema.json",
                "# then, first line of a scenario file:",
@@ -84,27 +86,15 @@ def cmd_run(args) -> int:
     lang = args.lang
     sc = load_scenario(args.scenario, sets=args.set)
     seed = sc.data["seed"] if args.seed is None else args.seed
-    population = None
     if sc.data["population"]["file"]:  # read and checked before anything is written
-        population = load_population(sc, seed)
-        sc = sc.with_overrides({"population.households": population.n})
+        sc = sc.with_overrides({"population.households": load_population(sc, seed).n})
     limits.check(sc, args.replications, args.workers, allow_large=args.allow_large)
     if args.resume and not args.out:
         raise ScenarioError("needs --out (the directory of the run to resume)", source="--resume")
-    parts, done = None, {}
-    if args.out:  # each finished replication is saved at once: --resume after a crash
-        parts = RunParts(args.out, run_identity(sc, seed))
-        done = parts.start(resume=args.resume)
-        if done and not args.quiet:
-            print(text("run.resuming", lang, done=len([i for i in done if i < args.replications]),
-                       total=args.replications, out=args.out), file=sys.stderr)
     t0 = time.perf_counter()
-    result = run(sc, replications=args.replications, seed=seed, workers=args.workers,
-                 population=population, done=done, on_replication=parts.save if parts else None)
-    summary = result.summary
-    if parts is not None:
-        write_run(result, args.out)
-        parts.finish()
+    with make_executor(args.workers) as ex:
+        summary = runs.run(sc, replications=args.replications, seed=seed, out=args.out,
+                           executor=ex, resume=args.resume, quiet=args.quiet, lang=lang)
     elapsed = time.perf_counter() - t0
     if not args.quiet:
         m = summary["meta"]

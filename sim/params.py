@@ -167,6 +167,18 @@ def leaves(tree: dict, prefix: str = "") -> Iterator[tuple[str, Any]]:
             yield path, node
 
 
+def nest(flat: dict[str, Any]) -> dict:
+    """The inverse of :func:`leaves`: ``{"a.b": x}`` -> ``{"a": {"b": x}}``, in order."""
+    out: dict = {}
+    for key, value in flat.items():
+        node = out
+        *head, last = key.split(".")
+        for part in head:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return out
+
+
 @dataclass
 class Namespace:
     """Attribute access over a checked parameter dict (read-only by convention)."""

@@ -398,8 +398,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "{scenario}: {households} households, {months} months, {replications} "
                    "replication(s), seed {seed} ({seconds} s)"),
     "run.written": ("résultats écrits dans {out}/", "results written to {out}/"),
-    "run.resuming": ("reprise : {done} réplication(s) sur {total} déjà dans {out}",
-                     "resuming: {done} of {total} replication(s) already in {out}"),
+    "run.resuming": ("reprise : {done} exécution(s) sur {total} déjà dans {out}",
+                     "resuming: {done} of {total} run(s) already in {out}"),
     "demo.banner": ("{households} ménages, {replications} réplications, même graine "
                     "(nombres aléatoires communs) ; moyenne [IC 95 %]",
                     "{households} households, {replications} replications, same seed "

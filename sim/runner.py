@@ -54,7 +54,7 @@ class RunResult:
             "replications": len(self.replications),
             "seed": self.seed,
             "benefits": self.scenario.benefits,
-            "ci_method": "Student t-interval over replications, 95 %",
+            "ci_method": "Student t-interval over replications, 95 %, clipped to the metric's range",
         }
         return out
 

@@ -1,6 +1,7 @@
 """Crash safety of ``sim run --out DIR``: a SIGKILL mid-run leaves only whole files, and
 ``--resume`` ends with the very files an uninterrupted run writes (replications finished
-before the kill are kept, not rerun)."""
+before the kill are kept, not rerun).  A run is a one-point results store: the same
+mechanism resumes comparisons and sweeps (tests/test_sweep_determinism.py)."""
 
 import json
 import os
@@ -10,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
+import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN = ["run", "baseline_2013", "--set", "population.households=40000", "-r", "8", "-q"]
@@ -22,14 +23,18 @@ def sim(*args, cwd):
 
 
 def files(d: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in d.iterdir() if p.is_file()}
+    """Every file of a results directory, by relative path."""
+    return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
 
 
 def manifest_data(blob: bytes) -> dict:
     m = json.loads(blob)
-    for k in ("command", "created"):  # the command line and the clock differ from run to run
+    for k in ("command", "created", "runs"):  # command line, clock, executors differ
         m.pop(k)
     return m
+
+
+ANALYST_FILES = ("summary.json", "replications.csv", "timeseries.csv", "groups.csv", "routes.csv")
 
 
 def test_sim_run_killed_mid_way_resumes_to_identical_files(tmp_path):
@@ -40,11 +45,11 @@ def test_sim_run_killed_mid_way_resumes_to_identical_files(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "sim", *RUN, "--seed", "7", "--workers", "2", "--out", str(out)],
                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
-    parts = out / ".partial"
+    kept = out / ".runs" / "summary"
     deadline = time.monotonic() + 180
     try:
         while time.monotonic() < deadline and proc.poll() is None:
-            if len(list(parts.glob("replication-*.npz"))) >= 2:
+            if len(list(kept.glob("part-*.parquet"))) >= 2:
                 break
             time.sleep(0.05)
     finally:
@@ -52,20 +57,18 @@ def test_sim_run_killed_mid_way_resumes_to_identical_files(tmp_path):
         proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
 
-    # the kill left whole files only: finished replications and nothing of the results yet
-    saved = sorted(parts.glob("replication-*.npz"))
+    # the kill left whole files only: finished replications, and no result yet
+    saved = sorted(kept.glob("part-000000-*.parquet"))
     assert 2 <= len(saved) < 8
-    assert not (out / "summary.json").exists()
     for f in saved:
-        with np.load(f, allow_pickle=False) as z:
-            assert json.loads(str(z["summary"]))["non_take_up_rate"] > 0
-    json.loads((parts / "run.json").read_text())
-    stray = [p.name for p in out.rglob("*") if p.is_file() and p.parent != parts]
-    assert stray == [], stray  # no result file, whole or half-written, before the run ends
+        assert pq.read_table(f).column("non_take_up_rate")[0].as_py() > 0
+    assert json.loads((out / "manifest.json").read_text())["status"] == "running"
+    for name in (*ANALYST_FILES, "aggregate.parquet", "summary"):
+        assert not (out / name).exists(), name  # nothing of the results before the run ends
 
-    # parts of another run are never mixed in
+    # replications of another run are never mixed in
     other = sim(*RUN, "--seed", 8, "--out", out, "--resume", cwd=tmp_path)
-    assert other.returncode == 2 and "--resume" in other.stderr and "Traceback" not in other.stderr
+    assert other.returncode == 2 and "cannot resume" in other.stderr and "Traceback" not in other.stderr
     assert len(other.stderr.strip().splitlines()) == 1, other.stderr
 
     res = sim(*RUN[:-1], "--seed", 7, "--out", out, "--resume", cwd=tmp_path)  # not quiet: says what it kept
@@ -79,4 +82,4 @@ def test_sim_run_killed_mid_way_resumes_to_identical_files(tmp_path):
             assert manifest_data(a[name]) == manifest_data(b[name])
         else:
             assert a[name] == b[name], name
-    assert not parts.exists()  # finished: the directory holds what an uninterrupted run leaves
+    assert not (out / ".runs").exists()  # finished: the directory holds what an uninterrupted run leaves

@@ -73,7 +73,7 @@ def test_run_writes_results_and_is_reproducible(tmp_path):
     assert s["by_group"]["age_band"]["a75_plus"]["non_take_up_rate"]["mean"] is not None
     assert set(s["per_benefit"]) == {"prime_activite", "rsa", "aspa"}
     m = json.loads((tmp_path / "a" / "manifest.json").read_text())
-    assert m["seed"] == 9 and len(m["scenario_file_sha256"]) == 64
+    assert m["seed"] == 9 and m["kind"] == "run" and len(m["run"]["scenario_file_sha256"]) == 64
     assert "3,000 households" in r1.stdout
 
 

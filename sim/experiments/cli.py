@@ -215,7 +215,7 @@ def cmd_compare(args) -> int:
     ex = _executor(args)
     try:
         c = compare(args.scenarios, replications=args.replications, seed=args.seed, sets=args.set,
-                    out=args.out, executor=ex, resume=args.resume, quiet=args.quiet)
+                    out=args.out, executor=ex, resume=args.resume, quiet=args.quiet, lang=lang)
     finally:
         ex.close()
     if not args.quiet:
@@ -298,7 +298,7 @@ def cmd_sweep(args) -> int:
                        points=number(n, lang), replications=spec.replications,
                        runs=number(n * spec.replications, lang), where=where, seed=spec.seed),
                   file=sys.stderr)
-        sweep(spec, out=out, executor=ex, resume=args.resume, quiet=args.quiet)
+        sweep(spec, out=out, executor=ex, resume=args.resume, quiet=args.quiet, lang=lang)
     finally:
         ex.close()
     if not args.quiet:

@@ -27,13 +27,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ..io import atomic_write, to_json
-from ..params import ScenarioError
+from ..params import ScenarioError, nest
 from ..scenario import Scenario, load as load_scenario
 from ..summary import aggregate, paired_difference, unpaired_difference
 from .engine import Plan, Point, execute
 from .executors import Executor, make_executor
 from .store import ResultsStore
-from .tables import KEYS, Selection
+from .tables import KEYS, TABLES, Selection
 from .tasks import with_population_size
 
 
@@ -74,13 +74,13 @@ def build_plan(scenarios: Sequence[Scenario | str | os.PathLike], replications: 
             "sets": sets}
     return Plan(kind="compare", name=" vs ".join(names), points=points,
                 replications=replications, seed=root, metrics=Selection(None),
-                timeseries=Selection(None), spec=spec)
+                timeseries=Selection(None), spec=spec, tables=TABLES)
 
 
 def compare(scenarios: Sequence[Scenario | str | os.PathLike], replications: int = 5,
             seed: int | None = None, sets=(), out: str | os.PathLike | None = None,
             executor: Executor | None = None, workers: int | None = None, resume: bool = False,
-            quiet: bool = True) -> Comparison:
+            quiet: bool = True, lang: str = "en") -> Comparison:
     """Run scenarios with common random numbers and compare each to the first.
 
     ``sets`` apply to every scenario.  Without ``out`` the store lives in a
@@ -100,7 +100,7 @@ def compare(scenarios: Sequence[Scenario | str | os.PathLike], replications: int
             target = Path(tmp.name)
         else:
             target = Path(out)
-        store = execute(plan, target, ex, resume=resume, quiet=quiet, extra_files=files)
+        store = execute(plan, target, ex, resume=resume, quiet=quiet, extra_files=files, lang=lang)
         result = comparison_from_store(store, plan)
         result.out = None if out is None else target
         write_comparison(store, result)
@@ -148,18 +148,6 @@ def comparison_from_store(store: ResultsStore, plan: Plan) -> Comparison:
                       households=[p.scenario.data["population"]["households"] for p in plan.points],
                       summaries=summaries, paired=paired, unpaired=unpaired, out=None,
                       sd_paired=sd_p, sd_unpaired=sd_u)
-
-
-def nest(flat: dict) -> dict:
-    """``{"a.b": x}`` -> ``{"a": {"b": x}}`` (summary keys never clash)."""
-    out: dict = {}
-    for key, value in flat.items():
-        node = out
-        *head, last = key.split(".")
-        for part in head:
-            node = node.setdefault(part, {})
-        node[last] = value
-    return out
 
 
 def difference_table(c: Comparison) -> pa.Table:

@@ -18,6 +18,9 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from SALib.sample import latin
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
 
 from .spec import Factor
 
@@ -34,19 +37,16 @@ def _factorial(factors, design):
 
 
 def _lhs(factors, design):
-    from SALib.sample import latin
     return latin.sample(problem(factors), design["samples"], seed=design["seed"])
 
 
 def _sobol(factors, design):
-    from SALib.sample import sobol
-    return sobol.sample(problem(factors), design["samples"],
+    return sobol_sample.sample(problem(factors), design["samples"],
                         calc_second_order=design["second_order"], seed=design["seed"])
 
 
 def _morris(factors, design):
-    from SALib.sample import morris
-    return morris.sample(problem(factors), design["samples"], num_levels=design["levels"],
+    return morris_sample.sample(problem(factors), design["samples"], num_levels=design["levels"],
                          seed=design["seed"])
 
 

@@ -4,7 +4,8 @@ A *plan* is a list of points (a scenario and the parameter values that made
 it) run with the same replications.  Replication ``r`` of every point uses
 ``SeedSequence(seed).spawn(R)[r]`` (:func:`sim.runner.replication_seeds`):
 common random numbers, so differences between points are not blurred by
-different populations or streams.  Comparisons and sweeps are both plans.
+different populations or streams.  Runs (one point), comparisons and sweeps are
+all plans, executed and resumed by :func:`execute` alone.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from scipy import stats
 
 from .. import __version__
 from ..params import ScenarioError
-from ..runner import replication_seeds
-from ..scenario import Scenario
+from ..present import text
+from ..runner import population_path, replication_seeds
+from ..scenario import Scenario, file_hash
 from .executors import Executor
 from .progress import progress_bar
 from .store import ResultsStore
-from .tables import KEYS, Selection, param_array, point_tables
-from .tasks import run_task
+from .tables import KEYS, TABLES, Selection, param_array, replication_tables
+from .tasks import population_file, run_task
 
 
 @dataclass
@@ -42,14 +44,15 @@ class Point:
 
 @dataclass
 class Plan:
-    kind: str  # "compare" or "sweep"
+    kind: str  # "run", "compare" or "sweep"
     name: str
     points: list[Point]
     replications: int
     seed: int
     metrics: Selection
     timeseries: Selection
-    spec: dict  # the sweep or comparison description, for the manifest
+    spec: dict  # the run, comparison or sweep description, for the manifest
+    tables: tuple[str, ...] = ("summary", "timeseries")  # the part tables kept (TABLES)
 
     @property
     def runs(self) -> int:
@@ -68,9 +71,12 @@ class Plan:
         h = hashlib.sha256()
         h.update(json.dumps({"kind": self.kind, "replications": self.replications,
                              "seed": self.seed, "metrics": self.metrics.to_json(),
-                             "timeseries": self.timeseries.to_json(), "version": __version__},
-                            sort_keys=True).encode())
+                             "timeseries": self.timeseries.to_json(), "version": __version__,
+                             "tables": list(self.tables)}, sort_keys=True).encode())
         h.update(json.dumps(design.to_pydict(), sort_keys=True, default=str).encode())
+        for p in self.points:  # a population file's content, not only its path
+            if population_file(p.scenario):
+                h.update(file_hash(population_path(p.scenario)).encode())
         return h.hexdigest()
 
 
@@ -103,12 +109,15 @@ def _now() -> str:
 
 
 def execute(plan: Plan, out, executor: Executor, resume: bool = False, quiet: bool = False,
-            extra_files: dict[str, str] | None = None) -> ResultsStore:
-    """Run every unfinished point of ``plan`` and store it in directory ``out``.
+            extra_files: dict[str, str] | None = None, lang: str = "en") -> ResultsStore:
+    """Run every unfinished replication of ``plan`` and store it in directory ``out``.
 
-    Without ``resume``, ``out`` must not hold results already.  With it, the
-    stored plan must be the same (same hash); finished points are skipped.
+    Without ``resume``, ``out`` must not hold results already.  With it, the stored
+    plan must be the same (same hash); finished points and the finished replications
+    of unfinished points (``.runs``) are not run again.  The finished store is the
+    same, byte for byte, however often it was interrupted and resumed.
     """
+    assert set(plan.tables) <= set(TABLES), plan.tables
     store = ResultsStore(out)
     design = plan.design_table()
     plan_hash = plan.sha256(design)
@@ -120,8 +129,11 @@ def execute(plan: Plan, out, executor: Executor, resume: bool = False, quiet: bo
         raise ScenarioError("holds results of a different plan (scenario, parameters, seed, "
                             "replications or kept metrics differ); cannot resume", source=str(out))
     store.remove_temporaries()
-    done = store.finished() if old is not None else set()
-    done &= {p.index for p in plan.points}
+    indices = {p.index for p in plan.points}
+    done = (store.finished() & indices) if old is not None else set()
+    kept = {pi: reps for pi, reps in store.runs().items() if pi in indices and pi not in done} \
+        if old is not None else {}
+    runs_done = len(done) * plan.replications + sum(len(r) for r in kept.values())
 
     manifest = old or {
         "package": "sim", "version": __version__, "kind": plan.kind, "name": plan.name,
@@ -130,44 +142,52 @@ def execute(plan: Plan, out, executor: Executor, resume: bool = False, quiet: bo
         "seeds": (f"replication r of every point uses SeedSequence({plan.seed})"
                   f".spawn({plan.replications})[r] (common random numbers)"),
         "metrics": plan.metrics.to_json(), "timeseries": plan.timeseries.to_json(),
-        plan.kind: plan.spec,
+        "tables": list(plan.tables), plan.kind: plan.spec,
         "command": " ".join(sys.argv), "created": _now(), "versions": _versions(),
         "runs": [],
     }
     code = code_sha256()
-    if old is not None and done and old["runs"] and old["runs"][-1].get("code_sha256") != code:
-        print(f"warning: the sim source code changed since {out} was started; its {len(done)} "
-              "finished point(s) were computed with the previous code", file=sys.stderr)
+    if old is not None and runs_done and old["runs"] and old["runs"][-1].get("code_sha256") != code:
+        print(f"warning: the sim source code changed since {out} was started; its {runs_done} "
+              "finished run(s) were computed with the previous code", file=sys.stderr)
+    if runs_done and not quiet:
+        print(text("run.resuming", lang, done=runs_done, total=plan.runs, out=out), file=sys.stderr)
     manifest["status"] = "running"
     manifest["runs"] = list(manifest.get("runs", [])) + [
         {"started": _now(), "executor": executor.describe(), "points_already_done": len(done),
-         "code_sha256": code}]
+         "runs_already_done": runs_done, "code_sha256": code}]
     if old is None:
         store.root.mkdir(parents=True, exist_ok=True)
         store.write_table("design", design)
-        for name, text in (extra_files or {}).items():
-            store.write_text(name, text)
+        for name, content in (extra_files or {}).items():
+            store.write_text(name, content)
     store.write_manifest(manifest)
 
     todo = [p for p in plan.points if p.index not in done]
     seeds = replication_seeds(plan.seed, plan.replications)
     tasks = (((p.index, r), (p.scenario, seeds[r], r, plan.seed))
-             for p in todo for r in range(plan.replications))
+             for p in todo for r in range(plan.replications) if r not in kept.get(p.index, {}))
     by_index = {p.index: p for p in todo}
-    buffer: dict[int, dict[int, object]] = {}
-    with progress_bar(plan.runs, initial=len(done) * plan.replications, desc=plan.name,
-                      disable=quiet) as bar:
+    buffer: dict[int, dict[int, dict]] = {pi: dict(reps) for pi, reps in kept.items()}
+    for pi, got in list(buffer.items()):  # killed between the last .runs file and the point
+        if len(got) == plan.replications:
+            store.finish_point(pi, [got[i] for i in range(plan.replications)])
+            del buffer[pi]
+    with progress_bar(plan.runs, initial=runs_done, desc=plan.name, disable=quiet) as bar:
         for (pi, r), rep in executor.run(run_task, tasks):
+            point = by_index[pi]
+            tables = replication_tables(point, rep, point.scenario, plan.tables, plan.metrics,
+                                        plan.timeseries)
             got = buffer.setdefault(pi, {})
-            got[r] = rep
+            got[r] = tables
             if len(got) == plan.replications:
-                point = by_index[pi]
-                got = buffer.pop(pi)
-                reps = [got[i] for i in range(plan.replications)]
-                store.write_point(pi, point_tables(point, reps, plan.metrics, plan.timeseries,
-                                                   point.scenario))
+                store.finish_point(pi, [got[i] for i in range(plan.replications)])
+                del buffer[pi]
+            else:  # kept at once: a kill loses only the replications in flight
+                store.write_run(pi, r, tables)
             bar.update(1)
 
+    store.drop_runs()
     store.write_table("aggregate", aggregate_table(store))
     manifest["status"] = "complete"
     manifest["runs"][-1]["finished"] = _now()

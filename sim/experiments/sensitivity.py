@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
+from SALib.analyze import morris, rbd_fast, sobol
 
 from ..io import to_json
 from ..params import ScenarioError
@@ -56,7 +57,6 @@ def _f(x):
 
 
 def _sobol(prob, design, x, y, seed):
-    from SALib.analyze import sobol
     res = sobol.analyze(prob, y, calc_second_order=design["second_order"],
                         num_resamples=RESAMPLES, conf_level=LEVEL, seed=seed)
     return [{"name": name, "S1": _f(res["S1"][j]), "S1_ci": _ci(res["S1"][j], res["S1_conf"][j]),
@@ -65,7 +65,6 @@ def _sobol(prob, design, x, y, seed):
 
 
 def _morris(prob, design, x, y, seed):
-    from SALib.analyze import morris
     res = morris.analyze(prob, x, y, num_resamples=RESAMPLES, conf_level=LEVEL,
                          num_levels=design["levels"], seed=seed)
     return [{"name": name, "mu_star": _f(res["mu_star"][j]),
@@ -75,7 +74,6 @@ def _morris(prob, design, x, y, seed):
 
 
 def _lhs(prob, design, x, y, seed):
-    from SALib.analyze import rbd_fast
     m = max(1, min(10, (len(y) - 1) // 2 - 1))
     res = rbd_fast.analyze(prob, x, y, M=m, num_resamples=RESAMPLES, conf_level=LEVEL, seed=seed)
     return [{"name": name, "S1": _f(res["S1"][j]), "S1_ci": _ci(res["S1"][j], res["S1_conf"][j])}

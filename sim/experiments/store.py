@@ -1,18 +1,32 @@
 """The results store: a directory of Parquet files written atomically, plus a manifest.
 
-Layout (the same for comparisons and sweeps)::
+One layout for every command: a run (``sim run --out``) is a one-point store, a
+comparison has one point per scenario, a sweep one per parameter combination::
 
-    OUT/manifest.json             provenance: plan hash, scenario and sweep hashes, seeds,
-                                  versions, command, executor, status
-    OUT/design.parquet            one row per point: its parameter values and scenario hash
+    OUT/manifest.json             provenance: kind (run, compare, sweep), plan hash,
+                                  scenario and sweep hashes, seeds, versions, command,
+                                  executors, status (running | complete)
+    OUT/design.parquet            one row per point: its parameter values (or scenario) and
+                                  the scenario's hash
     OUT/summary/part-NNNNNN.parquet     one part per finished point: a row per replication
     OUT/timeseries/part-NNNNNN.parquet  one part per finished point: a row per (replication, month)
+    OUT/groups/part-NNNNNN.parquet      (runs, comparisons) a row per (replication, group, label,
+                                        benefit)
+    OUT/routes/part-NNNNNN.parquet      (runs, comparisons) a row per (replication, benefit,
+                                        channel, outcome)
     OUT/aggregate.parquet         when complete: mean, sd and 95 % CI per (point, metric)
+    OUT/.runs/TABLE/part-NNNNNN-RRRRRR.parquet   finished replications of unfinished
+                                  points (hidden; folded into the point's parts when it ends)
 
-A part is written to a hidden temporary file then renamed, so a killed run
-leaves whole parts only; the summary part is written last and marks the point
-finished (``--resume`` skips it).  Parquet bytes depend only on the data: fixed
-row order, no pandas index, no timestamps.  Any Parquet reader loads them::
+Every file is written to a hidden temporary file then renamed (:mod:`sim.io`), so a
+killed command leaves whole files only.  A finished replication of a point that is
+not finished yet is kept at once under ``.runs/`` (so a one-point run loses at most
+the replications in flight); when the point's last replication arrives, its parts
+are written (summary last: it marks the point finished) and its ``.runs`` files are
+removed.  Resuming (``--resume``, :func:`sim.experiments.engine.execute`) skips
+finished points and finished replications alike: one mechanism for the three
+commands.  Parquet bytes depend only on the data: fixed row order, one chunk, no
+pandas index, no timestamps.  Any Parquet reader loads them::
 
     pandas.read_parquet("OUT/summary")
     polars.read_parquet("OUT/summary/*.parquet")
@@ -24,6 +38,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +48,12 @@ import pyarrow.parquet as pq
 
 from ..io import atomic_write, parquet_bytes, remove_temporaries, to_json
 from ..params import ScenarioError
+from .tables import TABLES, combine
 
-PART_TABLES = ("summary", "timeseries")
+PART_TABLES = TABLES
 PART_RE = re.compile(r"^part-(\d{6,})\.parquet$")
+RUN_RE = re.compile(r"^part-(\d{6,})-(\d{6,})\.parquet$")
+RUNS_DIR = ".runs"
 
 
 class ResultsStore:
@@ -54,13 +72,58 @@ class ResultsStore:
         return {int(m.group(1)) for f in d.iterdir() if (m := PART_RE.match(f.name))}
 
     def write_point(self, index: int, tables: dict[str, pa.Table]) -> None:
-        for name in ("timeseries", "summary"):  # summary last: it marks the point done
-            if name in tables:
-                atomic_write(self.part_path(name, index), parquet_bytes(tables[name]))
+        """Write a finished point's tables; the summary part last: it marks the point done."""
+        for name in sorted(tables, key=lambda n: n == "summary"):
+            atomic_write(self.part_path(name, index), parquet_bytes(tables[name]))
+
+    # -- finished replications of unfinished points ---------------------------
+    def run_path(self, table: str, point: int, replication: int) -> Path:
+        return self.root / RUNS_DIR / table / f"part-{point:06d}-{replication:06d}.parquet"
+
+    def write_run(self, point: int, replication: int, tables: dict[str, pa.Table]) -> None:
+        """Keep one finished replication (summary last: it marks the replication done)."""
+        for name in sorted(tables, key=lambda n: n == "summary"):
+            atomic_write(self.run_path(name, point, replication), parquet_bytes(tables[name]))
+
+    def runs(self) -> dict[int, dict[int, dict[str, pa.Table]]]:
+        """The finished replications kept under ``.runs``: point -> replication -> tables."""
+        out: dict[int, dict[int, dict[str, pa.Table]]] = {}
+        d = self.root / RUNS_DIR / "summary"
+        if not d.is_dir():
+            return out
+        for f in sorted(d.iterdir()):
+            m = RUN_RE.match(f.name)
+            if not m:
+                continue
+            point, rep = int(m.group(1)), int(m.group(2))
+            tables = {}
+            for name in PART_TABLES:
+                p = self.run_path(name, point, rep)
+                if p.is_file():
+                    tables[name] = pq.read_table(p)
+            out.setdefault(point, {})[rep] = tables
+        return out
+
+    def finish_point(self, index: int, reps: list[dict[str, pa.Table]]) -> None:
+        """Write a point from its replications' tables (replication order), then drop
+        what ``.runs`` kept of it."""
+        names = [n for n in PART_TABLES if n in reps[0]]
+        self.write_point(index, {n: combine([r[n] for r in reps]) for n in names})
+        for n in names:
+            d = self.root / RUNS_DIR / n
+            if d.is_dir():
+                for f in d.glob(f"part-{index:06d}-*.parquet"):
+                    f.unlink()
+
+    def drop_runs(self) -> None:
+        """Remove ``.runs`` once every point is finished."""
+        shutil.rmtree(self.root / RUNS_DIR, ignore_errors=True)
 
     def remove_temporaries(self) -> int:
         """Delete half-written temporary files left by a killed run."""
-        return remove_temporaries(self.root, *(self.root / t for t in PART_TABLES))
+        runs = self.root / RUNS_DIR
+        return remove_temporaries(self.root, *(self.root / t for t in PART_TABLES),
+                                  runs, *(runs / t for t in PART_TABLES))
 
     # -- whole tables -------------------------------------------------------
     def write_table(self, name: str, table: pa.Table) -> None:
@@ -80,7 +143,6 @@ class ResultsStore:
         tables = [pq.read_table(f) for _, f in parts]
         return pa.concat_tables(tables, promote_options="default")
 
-    # -- manifest -----------------------------------------------------------
     def table(self, name: str) -> pa.Table:
         """:meth:`read`, for a table that must be there (a finished store's)."""
         t = self.read(name)
@@ -88,6 +150,7 @@ class ResultsStore:
             raise ScenarioError(f"no {name} table (results incomplete?)", source=str(self.root))
         return t
 
+    # -- manifest -----------------------------------------------------------
     def manifest(self) -> dict | None:
         p = self.root / "manifest.json"
         if not p.is_file():
@@ -97,7 +160,7 @@ class ResultsStore:
     def write_manifest(self, manifest: dict) -> None:
         atomic_write(self.root / "manifest.json", to_json(manifest))
 
-    def write_text(self, name: str, text: str) -> None:
+    def write_text(self, name: str, text: str | bytes) -> None:
         atomic_write(self.root / name, text)
 
 
@@ -111,10 +174,12 @@ class Results:
     timeseries: pd.DataFrame | None
     aggregate: pd.DataFrame | None
     differences: pd.DataFrame | None = None
+    groups: pd.DataFrame | None = None
+    routes: pd.DataFrame | None = None
 
 
 def load_results(root: str | os.PathLike) -> Results:
-    """Load a results directory written by ``sim compare`` or ``sim sweep``."""
+    """Load a results directory written by ``sim run``, ``sim compare`` or ``sim sweep``."""
     store = ResultsStore(root)
     man = store.manifest()
     if man is None:
@@ -125,4 +190,4 @@ def load_results(root: str | os.PathLike) -> Results:
         return None if t is None else t.to_pandas()
 
     return Results(man, df("design"), df("summary"), df("timeseries"), df("aggregate"),
-                   df("differences"))
+                   df("differences"), df("groups"), df("routes"))

@@ -34,7 +34,7 @@ def build_plan(spec: SweepSpec) -> Plan:
 def sweep(spec: SweepSpec | str | os.PathLike, out: str | os.PathLike | None = None,
           executor: Executor | None = None, workers: int | None = None, resume: bool = False,
           quiet: bool = True, sets=(), replications: int | None = None,
-          seed: int | None = None) -> ResultsStore:
+          seed: int | None = None, lang: str = "en") -> ResultsStore:
     """Run a sweep (a :class:`SweepSpec` or a sweep file) into ``out``.
 
     ``out`` defaults to ``results/<sweep name>``.  ``executor`` defaults to
@@ -50,7 +50,7 @@ def sweep(spec: SweepSpec | str | os.PathLike, out: str | os.PathLike | None = N
     own = executor is None
     ex: Executor = make_executor(workers) if executor is None else executor
     try:
-        return execute(plan, out, ex, resume=resume, quiet=quiet, extra_files=files)
+        return execute(plan, out, ex, resume=resume, quiet=quiet, extra_files=files, lang=lang)
     finally:
         if own:
             ex.close()

@@ -1,10 +1,20 @@
-"""From replications to columns: the rows a results store keeps for one point.
+"""From replications to columns: the tables a results store keeps.
 
-``summary`` rows: one per replication, one column per summary metric (the
-dotted leaves of :func:`sim.summary.replication_summary`, via
-:func:`sim.summary.leaves`).  ``timeseries`` rows: one per (replication,
-month), the columns of :func:`sim.output.timeseries_rows`.  Both are keyed by
-``point`` and ``replication``; parameter values ride along as columns.
+- ``summary``: one row per replication, one column per summary metric (the dotted
+  leaves of :func:`sim.summary.replication_summary`, via :func:`sim.params.leaves`);
+- ``timeseries``: one row per (replication, month), the columns of
+  :func:`sim.output.timeseries_rows`;
+- ``groups``: one row per (replication, group, label, benefit), the columns of
+  :func:`sim.output.group_rows` (eligible and non-take-up household-months,
+  unclaimed euros);
+- ``routes``: one row per (replication, benefit, last channel, outcome), the columns
+  of :func:`sim.output.route_rows`.
+
+Every table is keyed by ``point`` and ``replication``; the point's parameter values
+(or its scenario name) ride along as columns.  :func:`replication_tables` makes the
+tables of one replication; a point's tables are those of its replications, in
+replication order (:func:`combine`), so a point run at once and a point finished
+after a resume have the same bytes.
 """
 
 from __future__ import annotations
@@ -15,7 +25,7 @@ from typing import Iterable
 import numpy as np
 import pyarrow as pa
 
-from ..output import timeseries_rows
+from ..output import group_rows, route_rows, timeseries_rows
 from ..params import leaves
 from ..runner import RunResult, replication_seeds, run_replication
 from ..scenario import Scenario
@@ -51,8 +61,6 @@ class Selection:
         return "all" if self.patterns is None else list(self.patterns)
 
 
-
-
 def summary_row(rep) -> dict[str, float]:
     return {k: _float(v) for k, v in leaves(rep.summary)}
 
@@ -81,34 +89,59 @@ def param_array(values: list) -> pa.Array:
     return pa.array([str(v) for v in values], pa.string())
 
 
-def point_tables(point, reps: list, metrics: Selection, timeseries: Selection,
-                 scenario: Scenario) -> dict[str, pa.Table]:
-    """Summary and (if any series are kept) timeseries tables of one finished point.
+TABLES = ("summary", "timeseries", "groups", "routes")  # what a store may keep, per run
 
-    ``reps`` are the point's replications in replication order; the row order is
-    fixed (replication, then month), so the same runs give the same bytes.
-    """
-    rows = [summary_row(r) for r in reps]
-    cols = metrics.apply(rows[0])
-    n = len(reps)
-    summary = {"point": pa.array([point.index] * n, pa.int64()),
-               "replication": pa.array([r.index for r in reps], pa.int64())}
+
+def _columns(rows: list[dict], point, keys: tuple[str, ...]) -> dict[str, pa.Array]:
+    """``point``, the key columns (``replication``...), the point's values, then the
+    rows' other columns, with fixed types (keys int64, text string, numbers float64)."""
+    n = len(rows)
+    cols: dict[str, pa.Array] = {"point": pa.array([point.index] * n, pa.int64())}
+    for k in keys:
+        cols[k] = pa.array([int(r[k]) for r in rows], pa.int64())
     for name, value in point.values.items():
-        summary[name] = param_array([value] * n)
-    for c in cols:
-        summary[c] = pa.array(np.array([row.get(c, np.nan) for row in rows], dtype=np.float64))
-    out = {"summary": pa.table(summary)}
+        cols[name] = param_array([value] * n)
+    for c in (rows[0] if rows else ()):
+        if c in keys:
+            continue
+        vals = [r[c] for r in rows]
+        if isinstance(vals[0], str):
+            cols[c] = pa.array(vals, pa.string())
+        else:
+            cols[c] = pa.array(np.array([float(v) for v in vals], dtype=np.float64))
+    return cols
 
-    ts_rows = timeseries_rows(RunResult(scenario, 0, reps))
-    ts_cols = timeseries.apply(c for c in ts_rows[0] if c not in ("replication", "month"))
-    if ts_cols:
-        m = len(ts_rows)
-        ts = {"point": pa.array([point.index] * m, pa.int64()),
-              "replication": pa.array([int(r["replication"]) for r in ts_rows], pa.int64()),
-              "month": pa.array([int(r["month"]) for r in ts_rows], pa.int64())}
-        for name, value in point.values.items():
-            ts[name] = param_array([value] * m)
-        for c in ts_cols:
-            ts[c] = pa.array(np.array([float(r[c]) for r in ts_rows], dtype=np.float64))
-        out["timeseries"] = pa.table(ts)
+
+def replication_tables(point, rep, scenario: Scenario, keep: Iterable[str], metrics: Selection,
+                       timeseries: Selection) -> dict[str, pa.Table]:
+    """The tables of one finished replication of ``point`` (those named in ``keep``).
+
+    ``metrics`` and ``timeseries`` choose the summary and monthly columns kept;
+    ``groups`` and ``routes`` are kept whole when asked for.
+    """
+    keep = set(keep)
+    one = RunResult(scenario, 0, [rep])
+    out: dict[str, pa.Table] = {}
+    if "summary" in keep:
+        row = summary_row(rep)
+        out["summary"] = pa.table(_columns(
+            [{"replication": rep.index, **{c: row[c] for c in metrics.apply(row)}}], point,
+            ("replication",)))
+    if "timeseries" in keep:
+        rows = timeseries_rows(one)
+        names = timeseries.apply(c for c in rows[0] if c not in ("replication", "month"))
+        if names:
+            out["timeseries"] = pa.table(_columns(
+                [{"replication": r["replication"], "month": r["month"], **{c: r[c] for c in names}}
+                 for r in rows], point, ("replication", "month")))
+    if "groups" in keep:
+        out["groups"] = pa.table(_columns(group_rows(one), point, ("replication",)))
+    if "routes" in keep:
+        out["routes"] = pa.table(_columns(route_rows(one), point, ("replication",)))
     return out
+
+
+def combine(tables: list[pa.Table]) -> pa.Table:
+    """One table from the tables of a point's replications (in replication order),
+    in one contiguous chunk: its Parquet bytes depend only on the rows."""
+    return pa.concat_tables(tables, promote_options="default").combine_chunks()

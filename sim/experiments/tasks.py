@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from ..runner import run_replication
+from ..runner import load_population, population_path, run_replication
 from ..scenario import Scenario
 
 _CACHE: dict = {}
@@ -31,7 +31,6 @@ def _population(sc: Scenario, seed: int):
     key = (sc.content_hash(), seed)
     pop = _CACHE.get(key)
     if pop is None:  # (Dask threads may race here: at worst the file is read twice)
-        from ..runner import load_population
         pop = load_population(sc, seed)
         _CACHE.clear()  # one population per process at a time
         _CACHE[key] = pop
@@ -43,7 +42,6 @@ def with_population_size(sc: Scenario, seed: int) -> Scenario:
     ``population.households`` to its size, as ``sim run`` does (capacities scale with it)."""
     if not population_file(sc):
         return sc
-    from ..runner import load_population, population_path
     path = os.path.abspath(population_path(sc))
     sc = sc.with_overrides({"population.file": path})
     n = load_population(sc, seed).n
