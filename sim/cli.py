@@ -11,6 +11,7 @@ prints, its errors and the HTML report; labels and numbers come from
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 
@@ -24,7 +25,10 @@ from .present import KEY_METRICS, default_lang, error, row_label, table, text
 from .present import node as fmt_node
 from .present import number
 from .runner import export_population, load_population, run
+from .io import atomic_write
 from .scenario import load as load_scenario
+from .schema import scenario_schema
+from .validate import problems
 
 EXIT_INPUT = 2
 
@@ -123,14 +127,28 @@ def cmd_demo(args) -> int:
 def cmd_validate(args) -> int:
     bad = 0
     for f in args.files:
-        try:
-            load_scenario(f)
-            if not args.quiet:
-                print(text("validate.ok", args.lang, file=f))
-        except ScenarioError as err:
+        found = problems(f)
+        for err in found:  # one line per problem
             print(error(str(err), args.lang), file=sys.stderr)
+        if found:
             bad += 1
+        elif not args.quiet:
+            print(text("validate.ok", args.lang, file=f))
     return EXIT_INPUT if bad else 0
+
+
+def schema_text() -> str:
+    return json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def cmd_schema(args) -> int:
+    if args.out:
+        atomic_write(args.out, schema_text())
+        if not args.quiet:
+            print(text("schema.written", args.lang, out=args.out), file=sys.stderr)
+    else:
+        sys.stdout.write(schema_text())
+    return 0
 
 
 def cmd_population(args) -> int:
@@ -184,6 +202,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario files to check")
     p.add_argument("--quiet", "-q", action="store_true", help="say nothing about valid files")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
+    p.add_argument("--out", "-o", default=None, metavar="FILE",
+                   help="write the schema to FILE instead of standard output")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("demo", help="run bundled scenarios and print them side by side")
     p.add_argument("scenarios", nargs="*", default=["baseline_2013", "online_only_2016"],

@@ -13,6 +13,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -135,14 +136,17 @@ def parse_set(text: str) -> tuple[str, Any]:
 
 
 def set_path(raw: dict, path: str, value: Any) -> None:
-    """Set ``value`` at dotted ``path`` in a raw scenario dict (``policies.N.key`` allowed)."""
+    """Set ``value`` at dotted ``path`` in a raw scenario dict.
+
+    A policy is addressed by its ``id`` (``policies.closure.share``), by its ``type``
+    when no other policy has that type (``policies.counter_closure.share``), or by
+    its position (``policies.2.share``, which shifts when a policy is inserted).
+    """
     parts = path.split(".")
     node: Any = raw
     for i, part in enumerate(parts[:-1]):
         if isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
-                raise ScenarioError("no such policy index", source="--set", path=".".join(parts[: i + 1]))
-            node = node[int(part)]
+            node = node[policy_index(node, part, ".".join(parts[: i + 1]))]
         else:
             if part == "policies" and part not in node:
                 raise ScenarioError("this scenario has no policies", source="--set", path=path)
@@ -151,9 +155,7 @@ def set_path(raw: dict, path: str, value: Any) -> None:
                 raise ScenarioError("not a section", source="--set", path=".".join(parts[: i + 1]))
     last = parts[-1]
     if isinstance(node, list):
-        if not last.isdigit() or int(last) >= len(node):
-            raise ScenarioError("no such policy index", source="--set", path=path)
-        node[int(last)] = value
+        node[policy_index(node, last, path)] = value
     else:
         node[last] = value
 
@@ -186,7 +188,8 @@ def from_dict(raw: Any, source: str = "<scenario>") -> Scenario:
             BENEFITS[b].for_legislation(data["legislation"])
         if not isinstance(policies_raw, list):
             raise ScenarioError("expected a list of policies", path="policies")
-        policies = [build_policy(spec, f"policies[{i}]", data["months"], enabled)
+        check_policy_ids(policies_raw)
+        policies = [build_policy(without_id(spec), f"policies[{i}]", data["months"], enabled)
                     for i, spec in enumerate(policies_raw)]
     except ScenarioError as err:
         raise err.with_source(source) from None
@@ -225,3 +228,58 @@ def bundled() -> list[Path]:
 
 def file_hash(path: str | os.PathLike) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# -- policy ids: `policies.<id>.share` in --set and sweeps ------------------------------
+
+POLICY_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$"  # never all digits: those are positions
+_POLICY_ID = re.compile(POLICY_ID_PATTERN)
+
+
+def check_policy_ids(policies: list) -> None:
+    """Each ``id:`` is a name (letters, digits, ``_``, ``-``; not starting with a digit) and
+    unique, and no id is the type of another policy (``policies.TYPE`` would be ambiguous)."""
+    seen: dict[str, int] = {}
+    for i, spec in enumerate(policies):
+        if not isinstance(spec, dict) or "id" not in spec:
+            continue
+        pid = spec["id"]
+        if not isinstance(pid, str) or not _POLICY_ID.match(pid):
+            raise ScenarioError(f"a policy id is a name of letters, digits, '_' and '-' starting "
+                                f"with a letter, got {pid!r}"[:160], path=f"policies[{i}].id")
+        if pid in seen:
+            raise ScenarioError(f"id {pid!r} is also the id of policies[{seen[pid]}]",
+                                path=f"policies[{i}].id")
+        seen[pid] = i
+    for i, spec in enumerate(policies):
+        kind = spec.get("type") if isinstance(spec, dict) else None
+        if isinstance(kind, str) and kind in seen and seen[kind] != i:
+            raise ScenarioError(f"id {kind!r} is the type of policies[{i}]: choose another id",
+                                path=f"policies[{seen[kind]}].id")
+
+
+def without_id(spec: Any) -> Any:
+    """A policy mapping without its ``id`` (a name for addressing it, not a parameter)."""
+    return {k: v for k, v in spec.items() if k != "id"} if isinstance(spec, dict) else spec
+
+
+def policy_index(policies: list, part: str, path: str) -> int:
+    """The position of the policy that ``part`` names: its id, its type if no other policy
+    has that type, or a position written in digits."""
+    if part.isascii() and part.isdigit():
+        if int(part) >= len(policies):
+            raise ScenarioError(f"no such policy index (the scenario has {len(policies)} "
+                                "policies)", source="--set", path=path)
+        return int(part)
+    by_id = [i for i, p in enumerate(policies) if isinstance(p, dict) and p.get("id") == part]
+    if by_id:
+        return by_id[0]
+    by_type = [i for i, p in enumerate(policies) if isinstance(p, dict) and p.get("type") == part]
+    if len(by_type) == 1:
+        return by_type[0]
+    names = sorted({str(p.get("id") or p.get("type")) for p in policies if isinstance(p, dict)})
+    if by_type:
+        raise ScenarioError(f"{len(by_type)} policies have type {part!r}: give them an id, or "
+                            "use their position", source="--set", path=path)
+    raise ScenarioError(f"no policy with id {part!r} (ids and types: {', '.join(names) or 'none'})",
+                        source="--set", path=path)
