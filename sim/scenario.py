@@ -24,62 +24,10 @@ from .calibration import DEFAULT_PRESET, preset_values
 from .benefits import REGISTRY as BENEFITS
 from .defaults import SCENARIO
 from .params import ScenarioError, defaults, merge
+from .strict_yaml import MAX_FILE_BYTES, StrictLoader, read_yaml  # noqa: F401  (read_yaml: re-exported)
 from .policies import Policy, build_policy
 
-MAX_FILE_BYTES = 1_000_000
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader without anchors/aliases: a scenario never needs them."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent) or (
-            self.check_event(yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
-            and getattr(self.peek_event(), "anchor", None)
-        ):
-            event = self.peek_event()
-            raise ScenarioError(f"line {event.start_mark.line + 1}: YAML anchors and aliases are not allowed")
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                dup = key in seen
-            except TypeError:  # unhashable key: let the base class complain
-                break
-            if dup:
-                raise ScenarioError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def read_yaml(text: str | bytes, source: str) -> Any:
-    """Parse YAML text strictly; errors become one-line :class:`ScenarioError`."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_FILE_BYTES:
-            raise ScenarioError(f"file is larger than {MAX_FILE_BYTES} bytes", source=source)
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise ScenarioError(f"not UTF-8 text (byte {err.start})", source=source) from None
-    if len(text) > MAX_FILE_BYTES:
-        raise ScenarioError(f"file is larger than {MAX_FILE_BYTES} bytes", source=source)
-    if "\x00" in text:
-        raise ScenarioError("binary content (NUL byte) is not YAML", source=source)
-    try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict safe loader
-    except ScenarioError as err:
-        raise err.with_source(source) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ScenarioError(f"invalid YAML: {where}{problem}", source=source) from None
-    except RecursionError:
-        raise ScenarioError("YAML nesting is too deep", source=source) from None
 
 
 @dataclass
@@ -129,7 +77,7 @@ def parse_set(text: str) -> tuple[str, Any]:
     if not path:
         raise ScenarioError(f"--set expects PATH=VALUE, got {text!r}", source="--set")
     try:
-        parsed = yaml.load(value, Loader=_StrictLoader) if value.strip() else ""
+        parsed = yaml.load(value, Loader=StrictLoader) if value.strip() else ""
     except (yaml.YAMLError, ScenarioError):
         parsed = value
     return path, parsed

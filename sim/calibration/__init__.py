@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..strict_yaml import read_yaml
+
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
 TARGETS_FILE = Path(__file__).resolve().parent / "targets.yaml"
 DEFAULT_PRESET = "france_2021"
@@ -22,7 +24,6 @@ def preset_names() -> list[str]:
 def preset_values(name: str, _seen: tuple = ()) -> dict:
     """The raw parameter values of a preset, its bases merged in (base first)."""
     from ..params import ScenarioError
-    from ..scenario import read_yaml
     if name in _seen:
         raise ScenarioError(f"preset {name!r} builds on itself", path="preset")
     path = PRESET_DIR / f"{name}.yaml"
