@@ -21,13 +21,13 @@ from .experiments import runs
 from .experiments.cli import register as register_experiments
 from .experiments.executors import make_executor
 from .params import ScenarioError
-from .present import KEY_METRICS, default_lang, error, row_label, table, text
+from .present import KEY_METRICS, default_lang, number, row_label, table
 from .present import node as fmt_node
-from .present import number
 from .runner import export_population, load_population, run
 from .io import atomic_write
 from .scenario import load as load_scenario
 from .schema import scenario_schema
+from .texts import error, text
 from .validate import problems
 
 EXIT_INPUT = 2

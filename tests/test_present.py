@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import sim
 from sim import present as P
+from sim import texts as T
 from sim.categories import GROUP_LABELS, Cause, Channel
 from sim.params import leaves
 from sim.summary import aggregate, paired_difference, t_interval
@@ -175,9 +176,9 @@ def test_default_language_from_the_locale():
 
 def test_errors_in_french_keep_the_file_and_field():
     msg = "x.yaml: population.households: -3 is below the minimum 1 households"
-    assert P.error(msg, "fr") == "x.yaml: population.households: -3 est sous le minimum 1 households"
-    assert P.error(msg, "en") == msg
-    assert P.error("x.yaml: foo: unknown key (known keys: a, b)", "fr") == \
+    assert T.error(msg, "fr") == "x.yaml: population.households: -3 est sous le minimum 1 households"
+    assert T.error(msg, "en") == msg
+    assert T.error("x.yaml: foo: unknown key (known keys: a, b)", "fr") == \
         "x.yaml: foo: clé inconnue (clés connues : a, b)"
 
 
@@ -186,7 +187,7 @@ def test_every_text_has_both_languages_and_the_same_fields():
 
     def fields(s):
         return {f for _, f, _, _ in string.Formatter().parse(s) if f}
-    for key, (fr, en) in P.TEXTS.items():
+    for key, (fr, en) in T.TEXTS.items():
         assert fr.strip() and en.strip(), key
         assert fields(fr) == fields(en), key
     for key, (fr, en) in P.LABELS.items():

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from .. import limits
 from ..params import ScenarioError
-from ..present import KEY_METRICS, bounds, metric_label, node, number, row_label, table, text, value
+from ..present import KEY_METRICS, bounds, metric_label, node, number, row_label, table, value
 from ..scenario import load as load_scenario
+from ..texts import text
 from .compare import compare
 from .design import n_points
 from .executors import default_workers, make_executor

@@ -25,9 +25,9 @@ from scipy import stats
 
 from .. import __version__
 from ..params import ScenarioError
-from ..present import text
 from ..runner import population_path, replication_seeds
 from ..scenario import Scenario, file_hash
+from ..texts import text
 from .executors import Executor
 from .progress import progress_bar
 from .store import ResultsStore

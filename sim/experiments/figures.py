@@ -17,7 +17,8 @@ from plotly.subplots import make_subplots
 from scipy import stats
 
 from ..categories import GROUP_LABELS
-from ..present import is_rate, label, metric_label, plotly_separators, text
+from ..present import is_rate, label, metric_label, plotly_separators
+from ..texts import text
 
 CAUSES = ("non_knowledge", "non_proposition", "non_demand", "non_reception")
 ACTORS = ("social_services", "associations", "relatives")

@@ -20,8 +20,9 @@ from plotly.offline import get_plotlyjs
 
 from ..io import atomic_write
 from ..params import ScenarioError
-from ..present import KEY_METRICS, interval, metric_label, number, row_label, text
+from ..present import KEY_METRICS, interval, metric_label, number, row_label
 from ..scenario import from_dict, read_yaml
+from ..texts import text
 from . import figures as F
 from .sensitivity import analyse
 from .store import Results, load_results

@@ -1,0 +1,270 @@
+"""The sentences of the command line and the HTML report, in French and English.
+
+:func:`text` fills a sentence of :data:`TEXTS` in a language; :func:`error` renders
+an input error's one line in French when it is one of the common ones
+(:data:`ERRORS_FR`), keeping its ``FILE: FIELD:`` frame.  The words and numbers inside
+(metric labels, units, formats) come from :mod:`sim.present`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .present import DEFAULT_LANG
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "metric": ("indicateur", "metric"),
+    "mean_ci": ("moyenne [IC 95 %] sur les {m} derniers mois",
+                "mean [95% CI] over the last {m} months"),
+    "run.banner": ("{scenario} : {households} ménages, {months} mois, {replications} "
+                   "réplication(s), graine {seed} ({seconds} s)",
+                   "{scenario}: {households} households, {months} months, {replications} "
+                   "replication(s), seed {seed} ({seconds} s)"),
+    "run.written": ("résultats écrits dans {out}/", "results written to {out}/"),
+    "run.resuming": ("reprise : {done} exécution(s) sur {total} déjà dans {out}",
+                     "resuming: {done} of {total} run(s) already in {out}"),
+    "demo.banner": ("{households} ménages, {replications} réplications, même graine "
+                    "(nombres aléatoires communs) ; moyenne [IC 95 %]",
+                    "{households} households, {replications} replications, same seed "
+                    "(common random numbers); mean [95% CI]"),
+    "validate.ok": ("{file} : valide", "{file}: ok"),
+    "population.written": ("{n} ménages de {scenario} (graine {seed}, réplication {replication}) "
+                           "écrits dans {out}",
+                           "{n} households of {scenario} (seed {seed}, replication "
+                           "{replication}) written to {out}"),
+    "interrupted": ("interrompu", "interrupted"),
+    "at_least_1": ("--{name} doit valoir au moins 1", "--{name} must be at least 1"),
+    "cmp.banner": ("{names} : {households} ménages, {replications} réplication(s), graine {seed}, "
+                   "nombres aléatoires communs",
+                   "{names}: {households} households, {replications} replication(s), seed "
+                   "{seed}, common random numbers"),
+    "cmp.method": ("moyenne [IC 95 %] sur les mois résumés ; B − A : intervalle de Student "
+                   "apparié sur les écarts par réplication, et intervalle de Welch non apparié",
+                   "mean [95% CI] over the report months; B − A: paired t-interval on "
+                   "per-replication differences, and unpaired Welch interval"),
+    "cmp.paired": ("B − A apparié", "B − A paired"),
+    "cmp.unpaired": ("B − A non apparié", "B − A unpaired"),
+    "cmp.pair": ("A = {a}, B = {b}", "A = {a}, B = {b}"),
+    "cmp.note": ("{metric}, {b} − {a} : {diff} ; IC 95 % apparié {paired} (demi-largeur {hp}) "
+                 "contre non apparié {unpaired} (demi-largeur {hu}) : {ratio}",
+                 "{metric}, {b} − {a}: {diff}; paired 95% CI {paired} (half-width {hp}) vs "
+                 "unpaired {unpaired} (half-width {hu}): {ratio}"),
+    "cmp.narrower": ("intervalle apparié {x} fois plus étroit", "paired interval {x}x narrower"),
+    "cmp.zero_width": ("l'intervalle apparié est de largeur nulle", "paired interval has zero width"),
+    "cmp.width_ratio": ("rapport de largeur apparié / non apparié {x}",
+                        "paired/unpaired width ratio {x}"),
+    "cmp.unpaired_zero": ("l'intervalle non apparié est de largeur nulle",
+                          "unpaired has zero width"),
+    "cmp.need_two": ("{metric} : les intervalles demandent au moins 2 réplications",
+                     "{metric}: intervals need at least 2 replications"),
+    "cmp.precision": ("  pour une demi-largeur de {target} : {n_p} réplications appariées (écart-type "
+                      "des écarts {sd}), {n_u} par scénario sans appariement",
+                      "  for a half-width of {target}: {n_p} replications paired (sd of "
+                      "differences {sd}), {n_u} per scenario unpaired"),
+    "cmp.precision_head": ("réplications nécessaires pour un IC 95 % de demi-largeur égale à 10 % "
+                           "de l'écart", "replications for a 95% CI half-width of 10% of the "
+                           "difference"),
+    "cmp.sd": ("écart-type apparié", "paired sd"),
+    "cmp.n_paired": ("n apparié", "n paired"),
+    "cmp.n_unpaired": ("n non apparié", "n unpaired"),
+    "sweep.banner": ("{name} : plan {design}, {points} points × {replications} réplication(s) = "
+                     "{runs} exécutions, {where} ; graine {seed}",
+                     "{name}: {design} design, {points} points x {replications} replication(s) = "
+                     "{runs} runs, {where}; seed {seed}"),
+    "sweep.serial": ("dans ce processus", "in this process"),
+    "sweep.processes": ("{n} processus", "{n} processes"),
+    "sweep.dask": ("Dask à {address} ({threads} fils)", "Dask at {address} ({threads} threads)"),
+    "sens.head": ("{metric} : {method} ({points} points × {replications} réplication(s))",
+                  "{metric}: {method} ({points} points x {replications} replication(s))"),
+    "sens.parameter": ("paramètre", "parameter"),
+    "sens.S1": ("S1 premier ordre [IC 95 %]", "S1 first-order [95% CI]"),
+    "sens.ST": ("ST total [IC 95 %]", "ST total [95% CI]"),
+    "sens.S1_only": ("S1 [IC 95 %]", "S1 [95% CI]"),
+    "sens.mu_star": ("mu* [IC 95 %]", "mu* [95% CI]"),
+    "report.written": ("rapport écrit dans {out}", "report written to {out}"),
+    "schema.written": ("schéma écrit dans {out}", "schema written to {out}"),
+    # -- HTML report and its figures
+    "rep.run_title": ("Simulation : {name}", "Run: {name}"),
+    "rep.compare_title": ("Comparaison : {names}", "Comparison: {names}"),
+    "rep.sweep_title": ("Balayage : {name}", "Sweep: {name}"),
+    "rep.run_note": ("{r} réplication(s). Moyennes et intervalles de confiance à 95 % (Student) sur "
+                     "les réplications, ramenés dans le domaine de chaque indicateur (un taux reste "
+                     "entre 0 et 100 %).",
+                     "{r} replication(s). Means and 95% Student t-intervals over replications, "
+                     "clipped to each metric's range (a rate stays within 0-100%)."),
+    "rep.compare_note": ("{r} réplications par scénario avec des nombres aléatoires communs (la "
+                         "réplication r de chaque scénario a la même population synthétique et les "
+                         "mêmes tirages). Moyennes et intervalles de confiance à 95 % (Student) sur "
+                         "les réplications, ramenés dans le domaine de chaque indicateur ; écarts "
+                         "B − A : intervalle apparié sur les écarts par réplication, et intervalle "
+                         "non apparié de Welch pour comparaison.",
+                         "{r} replications per scenario with common random numbers (replication r "
+                         "of every scenario shares its synthetic population and random streams). "
+                         "Means and 95% Student t-intervals over replications, clipped to each "
+                         "metric's range; differences B − A: paired t-interval on per-replication "
+                         "differences, and Welch's unpaired interval for reference."),
+    "rep.sweep_note": ("Plan {design} sur {k} paramètre(s), {points} points × {r} réplication(s), "
+                       "scénario de base {base}. La réplication r de chaque point partage ses "
+                       "tirages. Moyennes et intervalles de confiance à 95 % (Student) sur les "
+                       "réplications.",
+                       "{design} design over {k} parameter(s), {points} points × {r} "
+                       "replication(s), base scenario {base}. Replication r of every point shares "
+                       "its random numbers. Means and 95% Student t-intervals over replications."),
+    "rep.key": ("Indicateurs principaux", "Key metrics"),
+    "rep.differences": ("Écarts", "Differences"),
+    "rep.paired_ci": ("IC 95 % apparié", "paired 95% CI"),
+    "rep.unpaired_ci": ("IC 95 % non apparié", "unpaired 95% CI"),
+    "rep.width_ratio": ("largeur non apparié / apparié", "unpaired / paired width"),
+    "rep.figures": ("Graphiques", "Figures"),
+    "rep.provenance": ("Provenance", "Provenance"),
+    "rep.parameters": ("Paramètres", "Parameters"),
+    "rep.values": ("valeurs", "values"),
+    "rep.steps": ("{n} pas", "{n} steps"),
+    "rep.points": ("Points selon {metric}", "Points by {metric}"),
+    "rep.extremes": ("Les dix points les plus bas et les dix plus hauts selon {metric}",
+                     "Ten lowest and ten highest points by {metric}"),
+    "rep.point": ("point", "point"),
+    "rep.point_n": ("point {p}", "point {p}"),
+    "rep.no_sensitivity": ("Pas d'analyse de sensibilité : {err}", "No sensitivity analysis: {err}"),
+    "rep.load": ("Charger les données avec pandas : {code} ; voir docs/experiments.md.",
+                 "Load the data with pandas: {code}; see docs/experiments.md."),
+    "rep.cap_forest": ("Chaque écart avec son intervalle apparié (nombres aléatoires communs) et son "
+                       "intervalle non apparié : l'apparié est plus étroit quand les scénarios "
+                       "partagent populations et tirages.",
+                       "Each difference with its paired interval (common random numbers) and its "
+                       "unpaired interval: the paired one is narrower when the scenarios share "
+                       "populations and random streams."),
+    "rep.cap_ts": ("Zone colorée : IC 95 % sur les réplications, mois par mois. Les indicateurs "
+                   "résumés font la moyenne des mois après la ligne pointillée.",
+                   "Shaded: 95% t-interval over replications, month by month. Summary metrics "
+                   "average the months after the dotted line."),
+    "rep.cap_causes": ("Typologie de l'Odenore : chaque ménage éligible sans la prestation est dans "
+                       "une seule cause ; les quatre font le taux de non-recours.",
+                       "ODENORE typology: every eligible non-recipient is in exactly one cause; "
+                       "the four add up to the non-take-up rate."),
+    "rep.cap_workload": ("Heures d'aide numérique des services sociaux, des associations / points "
+                         "de médiation et des proches.",
+                         "Hours of digital help given by social services, associations / "
+                         "mediation points and relatives."),
+    "rep.cap_sensitivity": ("{method}. Barres : estimations ; moustaches : intervalles de confiance "
+                            "à 95 %.", "{method}. Bars: point estimates; whiskers: 95% confidence "
+                            "intervals."),
+    "rep.cap_main": ("Points : chaque point du plan (moyenne des réplications, IC 95 %) ; ligne : "
+                     "moyenne par niveau du paramètre (classes de quantiles pour les plans "
+                     "échantillonnés).",
+                     "Dots: every point (mean over replications, 95% CI); line: mean by level of "
+                     "the parameter (quantile bins for sampled designs)."),
+    "prov.kind": ("type", "kind"),
+    "prov.name": ("nom", "name"),
+    "prov.version": ("version du paquet", "package version"),
+    "prov.points": ("points", "points"),
+    "prov.replications": ("réplications par point", "replications per point"),
+    "prov.seed": ("graine racine", "root seed"),
+    "prov.seeds": ("graines", "seeds"),
+    "prov.plan": ("empreinte du plan (SHA-256)", "plan hash (SHA-256)"),
+    "prov.created": ("créé le", "created"),
+    "prov.status": ("état", "status"),
+    "prov.executors": ("exécuteurs", "executors"),
+    "prov.command": ("commande", "command"),
+    "fig.ts": ("Taux de non-recours par mois (moyenne et IC 95 % sur les réplications)",
+               "Non-take-up rate by month (mean and 95% CI over replications)"),
+    "fig.ts_points": ("Taux de non-recours par mois : points le plus bas, médian et le plus haut "
+                      "(moyenne et IC 95 %)", "Non-take-up rate by month: lowest, median and "
+                      "highest points (mean and 95% CI)"),
+    "fig.month": ("mois", "month"),
+    "fig.window": ("période résumée", "report window"),
+    "fig.ci": ("IC 95 %", "95% CI"),
+    "fig.key_rates": ("Taux principaux (moyenne et IC 95 % sur les réplications)",
+                      "Key rates (mean and 95% CI over replications)"),
+    "fig.causes": ("Pourquoi : non-recours par cause (Odenore), moyenne des réplications",
+                   "Why: non-take-up by cause (ODENORE), mean over replications"),
+    "fig.causes_axis": ("% des mois-ménages éligibles", "% of eligible household-months"),
+    "fig.groups": ("Non-recours par groupe (%, moyenne et IC 95 %)",
+                   "Non-take-up by group (%, mean and 95% CI)"),
+    "fig.workload": ("Travail délégué : heures d'aide numérique par mois (moyenne et IC 95 %)",
+                     "Delegated workload: digital-help hours per month (mean and 95% CI)"),
+    "fig.hours": ("heures/mois", "hours/month"),
+    "fig.forest": ("Écarts B − A (points de pourcentage) : IC 95 % apparié et non apparié",
+                   "Differences B − A (percentage points): paired vs unpaired 95% CI"),
+    "fig.pp": ("points de pourcentage", "percentage points"),
+    "fig.paired": ("apparié (nombres aléatoires communs)", "paired (common random numbers)"),
+    "fig.unpaired": ("non apparié (Welch)", "unpaired (Welch)"),
+    "fig.point_ci": ("point (IC 95 %)", "point (95% CI)"),
+    "fig.mean_level": ("moyenne par niveau", "mean by level"),
+    "fig.main_effects": ("Effets principaux sur : {metric}", "Main effects on {metric}"),
+    "fig.heatmap": ("{metric} selon {a} × {b}", "{metric} over {a} × {b}"),
+    "fig.sensitivity": ("Sensibilité : {metric} (plan {design})",
+                        "Sensitivity of {metric} ({design} design)"),
+    "fig.mu_star": ("μ* (moyenne des |effets élémentaires|)", "μ* (mean |elementary effect|)"),
+    "fig.S1": ("S1 premier ordre", "S1 first-order"),
+    "fig.ST": ("ST total", "ST total"),
+    "fig.causes_along": ("Non-recours par cause selon {f} (%, empilé)",
+                         "Non-take-up by cause along {f} (%, stacked)"),
+    "fig.workload_along": ("Travail délégué selon {f}", "Delegated workload along {f}"),
+    "fig.gaps_along": ("Écart de non-recours entre le groupe le plus et le moins exposé, selon {f}",
+                       "Gap in non-take-up between the most and least exposed group, along {f}"),
+}
+
+
+def text(key: str, lang: str = DEFAULT_LANG, **fields: Any) -> str:
+    """A sentence of :data:`TEXTS` in ``lang`` with its ``{fields}`` filled in."""
+    fr, en = TEXTS[key]
+    s = en if lang == "en" else fr
+    return s.format(**fields) if fields else s
+
+
+
+# -- error messages ----------------------------------------------------------------------
+
+# The engine's input errors are English sentences (``sim.params.ScenarioError``); for a
+# French command line, the common ones are rendered in French here (pattern -> text,
+# groups kept), the rest stay as written.  ``FILE: PATH: detail`` keeps its frame.
+ERRORS_FR: tuple[tuple[str, str], ...] = (
+    (r"unknown key \(known keys: (.*)\)", r"clé inconnue (clés connues : \1)"),
+    (r"unknown parameter", "paramètre inconnu"),
+    (r"unknown policy (.*) \(known policies: (.*)\)", r"politique inconnue \1 (politiques connues : \2)"),
+    (r"unknown preset (.*)\(known: (.*)\)", r"préréglage inconnu \1(connus : \2)"),
+    (r"expected a number, got (.*)", r"un nombre est attendu, pas \1"),
+    (r"expected a finite number, got (.*)", r"un nombre fini est attendu, pas \1"),
+    (r"expected a whole number, got (.*)", r"un nombre entier est attendu, pas \1"),
+    (r"expected true/false, got (.*)", r"true ou false est attendu, pas \1"),
+    (r"expected a string, got (.*)", r"un texte est attendu, pas \1"),
+    (r"expected a mapping, got (.*)", r"une table (clé: valeur) est attendue, pas \1"),
+    (r"expected a list of numbers, got (.*)", r"une liste de nombres est attendue, pas \1"),
+    (r"expected one of (.*), got (.*)", r"une valeur parmi \1 est attendue, pas \2"),
+    (r"expected (\d+) numbers, got (\d+)", r"\1 nombres sont attendus, pas \2"),
+    (r"(.*) is below the minimum (.*)", r"\1 est sous le minimum \2"),
+    (r"(.*) is above the maximum (.*)", r"\1 dépasse le maximum \2"),
+    (r"shares must add up to 1 \(they add up to (.*)\)", r"les parts doivent faire 1 (elles font \1)"),
+    (r"no such file", "fichier introuvable"),
+    (r"is a directory, not a scenario file", "est un dossier, pas un fichier de scénario"),
+    (r"no such index \(the list has (\d+) item\(s\)\)", r"indice inexistant (la liste a \1 élément(s))"),
+    (r"no such policy index", "indice de politique inexistant"),
+    (r"no policy with id (.*)", r"aucune politique d'identifiant \1"),
+    (r"start month (\d+) is outside the horizon (.*)", r"le mois de départ \1 est hors de l'horizon \2"),
+    (r"benefit (.*) is not enabled in this scenario", r"la prestation \1 n'est pas activée dans ce scénario"),
+    (r"must not exceed months \((\d+)\)", r"ne doit pas dépasser months (\1)"),
+    (r"at least one benefit must be enabled", "au moins une prestation doit être activée"),
+    (r"invalid YAML: (.*)", r"YAML invalide : \1"),
+    (r"line (\d+), column (\d+): ", r"ligne \1, colonne \2 : "),
+    (r"empty scenario \(expected a mapping\)", "scénario vide (une table clé: valeur est attendue)"),
+    (r"not a results directory \(no manifest.json\)", "pas un dossier de résultats (pas de manifest.json)"),
+    (r"already holds results; pass --resume to continue them, or choose another --out directory",
+     "contient déjà des résultats : --resume pour les poursuivre, ou un autre dossier --out"),
+    (r"--set expects PATH=VALUE, got (.*)", r"--set attend CHEMIN=VALEUR, pas \1"),
+    (r"give at least two scenarios", "donnez au moins deux scénarios"),
+    (r"no summary metric (.*?)( \(e\.g\. .*\))?$", r"pas d'indicateur \1\2"),
+    (r"needs --out \(the directory of the run to resume\)", "demande --out (le dossier à reprendre)"),
+    (r"must be at least 1", "doit valoir au moins 1"),
+)
+
+
+def error(message: str, lang: str = DEFAULT_LANG) -> str:
+    """An input error's one line in ``lang`` (French: the known sentences translated)."""
+    if lang == "en":
+        return message
+    out = message
+    for pattern, repl in ERRORS_FR:
+        out = re.sub(pattern, repl, out)
+    return out
