@@ -15,6 +15,8 @@ own screen texts in ``dashboard/i18n.py`` and takes everything else from here):
 - :data:`LABELS`: engine categories (``benefit.rsa``, ``age_band.a75_plus``,
   ``cause.non_demand``, ``channel.counter``...), the names the engine writes in result
   files (English snake_case) shown in words.
+- :data:`PARAMS` / :func:`param_label`, :data:`PARAM_UNITS_FR` / :func:`param_unit`:
+  the scenario parameters a user sets most, and the units parameters declare;
 - the sentences of the command line and the HTML report, and French renderings of
   the input errors, are in :mod:`sim.texts`.
 - number formats: :func:`number`, :func:`percent`, :func:`points`, :func:`euros`, and
@@ -385,6 +387,146 @@ def label(prefix: str, name: str, lang: str = DEFAULT_LANG) -> str:
     """The label of an engine category (``label("benefit", "rsa", "fr")``), or its name."""
     pair = LABELS.get(f"{prefix}.{name}")
     return _pick(lang, *pair) if pair else name
+
+
+# -- parameters ---------------------------------------------------------------------------
+
+# Labels of the parameters a user sets most (levers, sizes, benefit rules, policies), by
+# dotted path; ``benefits.*.X`` stands for every benefit, ``policy.TYPE.KEY`` for a
+# policy's parameter.  Adding one is one line.  Others get their declared ``doc`` (in
+# English) or their words, never an error: :func:`param_label`.
+PARAMS: dict[str, tuple[str, str]] = {
+    "name": ("Nom du scénario", "Scenario name"),
+    "seed": ("Graine aléatoire", "Random seed"),
+    "months": ("Durée simulée (mois)", "Months simulated"),
+    "report_months": ("Mois résumés (fin de période)", "Months summarised (end of horizon)"),
+    "legislation": ("Législation (date)", "Legislation (date)"),
+    "benefits_enabled": ("Prestations simulées", "Benefits simulated"),
+    "population.households": ("Ménages simulés", "Simulated households"),
+    "institutions.counter_visits": ("Capacité des guichets", "Counter capacity"),
+    "institutions.counter_open_share": ("Part des guichets ouverts, par territoire",
+                                        "Share of counters open, by territory"),
+    "institutions.counter_hours_factor": ("Horaires d'ouverture des guichets", "Counter opening hours"),
+    "institutions.appointment_only": ("Guichets sur rendez-vous", "Appointment-only counters"),
+    "institutions.social_worker_hours": ("Heures des travailleurs sociaux", "Social workers' hours"),
+    "institutions.digital_share_cap": ("Part maximale d'aide numérique des travailleurs sociaux",
+                                       "Cap on social workers' digital-help share"),
+    "institutions.association_hours": ("Heures de médiation des associations",
+                                       "Association mediation hours"),
+    "institutions.association_presence": ("Présence des associations, par territoire",
+                                          "Association presence, by territory"),
+    "institutions.teach_share": ("Part de l'aide qui apprend à faire", "Share of help that teaches"),
+    "benefits.*.channels": ("Canaux de demande ouverts", "Claim channels open"),
+    "benefits.*.complexity": ("Complexité de la démarche", "Complexity of the claim"),
+    "benefits.*.renewal_months": ("Période de renouvellement", "Renewal period"),
+    "benefits.*.processing_months": ("Délai d'instruction", "Processing delay"),
+    "benefits.*.email_required": ("Adresse e-mail exigée", "E-mail address required"),
+    "benefits.*.awareness_on_entry": ("Connaissance du droit à l'entrée", "Awareness on becoming eligible"),
+    "process.info_base": ("Information spontanée sur le droit", "Background information on the right"),
+    "process.stigma.*": ("Stigmate de la prestation", "Stigma of the benefit"),
+    "policy.*.start": ("Mois de départ de la politique", "Start month of the policy"),
+    "policy.*.benefits": ("Prestations concernées", "Benefits concerned"),
+    "policy.counter_closure.share": ("Part des guichets fermés", "Share of counters closed"),
+    "policy.counter_closure.order": ("Ordre des fermetures", "Closure order"),
+    "policy.counter_closure.hours_factor": ("Horaires gardés aux guichets ouverts",
+                                           "Hours kept at open counters"),
+    "policy.alternative_route.min_age": ("Âge à partir duquel l'accueil est gardé",
+                                         "Age from which the walk-in route is kept"),
+    "policy.alternative_route.max_skill": ("Compétence en dessous de laquelle l'accueil est gardé",
+                                           "Skill below which the walk-in route is kept"),
+    "policy.mediation_capacity.social_worker_hours": ("Heures des travailleurs sociaux",
+                                                      "Social workers' hours"),
+    "policy.mediation_capacity.digital_share_cap": ("Part maximale d'aide numérique",
+                                                    "Cap on the digital-help share"),
+    "policy.mediation_capacity.association_hours": ("Heures de médiation des associations",
+                                                    "Association mediation hours"),
+    "policy.mediation_capacity.association_presence": ("Présence des associations",
+                                                       "Association presence"),
+    "policy.mediation_capacity.travel_factor": ("Trajet vers un point de médiation",
+                                                "Travel to a mediation point"),
+    "policy.mediation_capacity.mode": ("Faire à la place ou apprendre", "Do for or teach"),
+    "policy.detection_orientation.rate": ("Taux de repérage et d'orientation",
+                                          "Detection and orientation rate"),
+    "policy.information_campaign.rate": ("Effet de la campagne d'information",
+                                         "Information campaign rate"),
+    "policy.information_campaign.months": ("Durée de la campagne", "Campaign duration"),
+    "policy.automatic_payment.share": ("Inscription automatique", "Automatic enrolment rate"),
+    "policy.automatic_payment.automatic_renewal": ("Renouvellement automatique", "Automatic renewal"),
+    "policy.digital_training.rate": ("Taux de formation au numérique", "Digital training rate"),
+    "policy.digital_training.gain": ("Compétence gagnée par la formation", "Skill gained by training"),
+    "policy.equipment_support.rate": ("Taux d'équipement aidé", "Equipment support rate"),
+    "policy.equipment_support.starter_skill": ("Compétence après la prise en main",
+                                               "Skill after the first session"),
+    "policy.document_safe.rate": ("Taux de coffres-forts numériques", "Digital safe rate"),
+    "policy.document_safe.effect": ("Dossiers incomplets évités", "Incomplete files avoided"),
+}
+
+# The units declared by parameters (sim/defaults.py, sim/policies/), in French.
+PARAM_UNITS_FR: dict[str, str] = {
+    "EUR": "€", "EUR/hour": "€/heure", "EUR/month": "€/mois", "attempts": "tentatives",
+    "factor": "facteur", "factor for 75+": "facteur pour les 75 ans et +", "hours": "heures",
+    "hours at complexity 1": "heures à complexité 1", "hours at skill 0": "heures à compétence 0",
+    "hours/claim": "heures/demande", "hours/contact": "heures/contact", "hours/month": "heures/mois",
+    "hours/month per 10k households": "heures/mois pour 10 000 ménages",
+    "hours/renewal": "heures/renouvellement", "hours/trip": "heures/trajet",
+    "hours/visit": "heures/visite", "households": "ménages", "log-sd": "écart-type (log)",
+    "logit": "logit", "logit per quintile": "logit par quintile", "logit per skill": "logit par compétence",
+    "mean helpers": "aidants en moyenne", "months": "mois", "probability": "probabilité",
+    "probability at skill 0": "probabilité à compétence 0", "probability/month": "probabilité/mois",
+    "share": "part", "share of chosen non-connection": "part des non-connexions choisies",
+    "share of counters": "part des guichets", "share of couples": "part des couples",
+    "share of families": "part des familles", "share of hours": "part des heures",
+    "share of households in reach": "part des ménages à portée",
+    "share of mediated help": "part de l'aide médiée", "share of non-alone": "part des non-isolés",
+    "share of non-employed": "part des sans-emploi", "share of non-retired": "part des non-retraités",
+    "share of non-users": "part des non-usagers",
+    "share of social workers' hours": "part des heures des travailleurs sociaux",
+    "share of suffered non-connection": "part des non-connexions subies",
+    "share of workers": "part des actifs", "skill": "compétence", "skill 0-1": "compétence 0-1",
+    "skill/attempt": "compétence/tentative", "skill/session": "compétence/séance",
+    "visits/month per 10k households": "visites/mois pour 10 000 ménages", "years": "ans",
+    "0-1": "0-1",
+}
+
+
+def _param_key(path: str, policy_type: str | None) -> list[str]:
+    parts = path.split(".")
+    keys = [path]
+    if parts[0] == "benefits" and len(parts) == 3:
+        keys.append(f"benefits.*.{parts[2]}")
+    if parts[:2] == ["process", "stigma"] and len(parts) == 3:
+        keys.append("process.stigma.*")
+    if parts[0] == "policies" and len(parts) == 3:
+        kind = policy_type or parts[1]  # a policy addressed by its type
+        keys += [f"policy.{kind}.{parts[2]}", f"policy.*.{parts[2]}"]
+    return keys
+
+
+def param_label(path: str, lang: str = DEFAULT_LANG, policy_type: str | None = None,
+                doc: str = "") -> str:
+    """The label of a scenario parameter by its dotted path (``policies.N.key`` needs the
+    policy's ``policy_type`` unless N is the type).  Unknown: ``doc``, else its words."""
+    for key in _param_key(path, policy_type):
+        if key in PARAMS:
+            text_ = _pick(lang, *PARAMS[key])
+            parts = path.split(".")
+            if parts[0] == "benefits" and key.startswith("benefits.*"):
+                text_ += f" ({label('benefit', parts[1], lang)})"
+            elif key == "process.stigma.*":
+                text_ += f" ({label('benefit', parts[2], lang)})"
+            return text_
+    if doc:
+        return doc[:1].upper() + doc[1:]
+    return fallback_label(path, lang)
+
+
+def has_param_label(path: str, policy_type: str | None = None) -> bool:
+    return any(k in PARAMS for k in _param_key(path, policy_type))
+
+
+def param_unit(unit: str, lang: str = DEFAULT_LANG) -> str:
+    """A parameter's declared unit (English, as in docs/parameters.md) in ``lang``."""
+    return unit if lang == "en" else PARAM_UNITS_FR.get(unit, unit)
 
 
 # -- numbers ----------------------------------------------------------------------------

@@ -120,6 +120,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rep.provenance": ("Provenance", "Provenance"),
     "rep.parameters": ("Paramètres", "Parameters"),
     "rep.values": ("valeurs", "values"),
+    "rep.path": ("chemin", "path"),
     "rep.steps": ("{n} pas", "{n} steps"),
     "rep.points": ("Points selon {metric}", "Points by {metric}"),
     "rep.extremes": ("Les dix points les plus bas et les dix plus hauts selon {metric}",

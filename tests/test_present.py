@@ -205,3 +205,29 @@ def test_t_interval_matches_scipy_when_not_clipped():
     from scipy import stats
     half = stats.t.ppf(0.975, 3) * x.std(ddof=1) / 2
     assert (lo, hi) == pytest.approx((x.mean() - half, x.mean() + half), rel=1e-12)
+
+
+def test_parameters_users_set_have_labels_in_both_languages():
+    """Institutions, benefit rules and every policy parameter have a label (one line in
+    sim.present.PARAMS); the rest of the tree falls back to its doc or its words."""
+    from sim.defaults import SCENARIO
+    from sim.policies import REGISTRY
+    paths = [p for p, _ in leaves(SCENARIO) if p.startswith(("institutions.", "benefits."))]
+    paths += ["population.households", "months", "report_months", "seed"]
+    missing = [p for p in paths if not P.has_param_label(p)]
+    for kind, cls in REGISTRY.items():
+        missing += [f"policies.{kind}.{k}" for k in cls.params
+                    if not P.has_param_label(f"policies.0.{k}", kind)]
+    assert missing == [], "no label in sim/present.py PARAMS for: " + ", ".join(missing)
+    assert P.param_label("policies.3.share", "fr", "counter_closure") == "Part des guichets fermés"
+    assert P.param_label("benefits.rsa.complexity", "en") == "Complexity of the claim (Minimum income (RSA))"
+    assert P.param_label("process.claim_scale", "en", doc="") == "Process · claim scale"
+
+
+def test_parameter_units_are_translated():
+    from sim.defaults import SCENARIO
+    from sim.policies import REGISTRY
+    units = {p.unit for _, p in leaves(SCENARIO)} | {p.unit for c in REGISTRY.values()
+                                                     for _, p in leaves(c.params)}
+    assert [u for u in units if u and u not in P.PARAM_UNITS_FR] == []
+    assert P.param_unit("hours/month per 10k households", "fr") == "heures/mois pour 10 000 ménages"

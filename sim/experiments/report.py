@@ -20,8 +20,8 @@ from plotly.offline import get_plotlyjs
 
 from ..io import atomic_write
 from ..params import ScenarioError
-from ..present import KEY_METRICS, interval, metric_label, number, row_label
-from ..scenario import from_dict, read_yaml
+from ..present import KEY_METRICS, interval, metric_label, number, param_label, row_label
+from ..scenario import from_dict, policy_index, read_yaml
 from ..texts import text
 from . import figures as F
 from .sensitivity import analyse
@@ -153,6 +153,20 @@ def _compare_body(res: Results, root: Path, figs: _Figures, lang: str) -> str:
     return "\n".join(body)
 
 
+def _param_name(path: str, root: Path, lang: str) -> str:
+    """A swept parameter's label, its policy's type found in the saved base scenario."""
+    kind = None
+    parts = path.split(".")
+    if parts[0] == "policies" and len(parts) == 3:
+        try:
+            raw = read_yaml((root / "base_scenario.yaml").read_bytes(), "base_scenario.yaml")
+            pols = raw.get("policies") or []
+            kind = pols[policy_index(pols, parts[1], path)].get("type")
+        except (OSError, ScenarioError, AttributeError, IndexError, TypeError):
+            kind = None
+    return param_label(path, lang, kind)
+
+
 def _sweep_body(res: Results, root: Path, figs: _Figures, lang: str) -> str:
     m = res.manifest
     spec = m["sweep"]
@@ -174,9 +188,10 @@ def _sweep_body(res: Results, root: Path, figs: _Figures, lang: str) -> str:
                 if lang != "en" else f"[{f['range'][0]:g}, {f['range'][1]:g}]"
             if f.get("steps"):
                 what += ", " + text("rep.steps", lang, n=f["steps"])
-        frows.append((f["path"], what))
+        frows.append((_param_name(f["path"], root, lang), f["path"], what))
     body += [f"<h2>{_e(text('rep.parameters', lang))}</h2>",
-             _table((text("sens.parameter", lang), text("rep.values", lang)), frows)]
+             _table((text("sens.parameter", lang), text("rep.path", lang), text("rep.values", lang)),
+                    frows)]
 
     sens = None
     try:
