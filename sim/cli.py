@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 
@@ -20,7 +21,7 @@ from .calibration.cli import register as register_calibrate
 from .experiments import runs
 from .experiments.cli import register as register_experiments
 from .experiments.executors import make_executor
-from .params import ScenarioError
+from .params import ScenarioError, show
 from .present import KEY_METRICS, default_lang, number, row_label, table
 from .present import node as fmt_node
 from .runner import export_population, load_population, run
@@ -31,6 +32,43 @@ from .texts import error, text
 from .validate import problems
 
 EXIT_INPUT = 2
+MAX_SEED = 2**63 - 1
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit 2) that never echo a long argument back."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's hook
+        message = " ".join(message.split())
+        if len(message) > 200:
+            message = message[:197] + "..."
+        self.exit(EXIT_INPUT, f"{self.prog}: {message}\n")
+
+
+def whole(lo: int, hi: int, what: str = "a whole number"):
+    """argparse type: an integer in ``[lo, hi]`` (refused before any conversion if too long)."""
+    def parse(text: str) -> int:
+        t = text.strip()
+        if len(t) > 20 or not t.lstrip("+-").isascii() or not t.lstrip("+-").isdigit():
+            raise argparse.ArgumentTypeError(f"expected {what} from {lo:,} to {hi:,}, got {show(text, 24)}")
+        v = int(t)
+        if not lo <= v <= hi:
+            raise argparse.ArgumentTypeError(f"expected {what} from {lo:,} to {hi:,}, got {v:,}")
+        return v
+    parse.__name__ = what  # argparse names the type in its messages
+    return parse
+
+
+def seed_arg():
+    return whole(0, MAX_SEED, "a seed")
+
+
+def replications_arg():
+    return whole(1, limits.MAX_REPLICATIONS, "a number of replications")
+
+
+def workers_arg():
+    return whole(1, limits.MAX_WORKERS, "a number of workers")
 
 # One example per command, shown at the end of ``sim COMMAND --help``.
 EXAMPLES = {
@@ -117,6 +155,7 @@ def cmd_demo(args) -> int:
     summaries = []
     for name in args.scenarios:
         sc = load_scenario(name, sets=[f"population.households={args.households}"])
+        limits.check(sc, args.replications)
         summaries.append(run(sc, replications=args.replications, seed=args.seed).summary)
     print(text("demo.banner", args.lang, households=number(args.households, args.lang),
                replications=args.replications) + "\n")
@@ -154,6 +193,7 @@ def cmd_schema(args) -> int:
 def cmd_population(args) -> int:
     sc = load_scenario(args.scenario, sets=args.set)
     seed = sc.data["seed"] if args.seed is None else args.seed
+    limits.check(sc, 1)
     n = export_population(sc, seed, args.out, replication=args.replication)
     if not args.quiet:
         print(text("population.written", args.lang, n=number(n, args.lang), scenario=sc.name,
@@ -170,16 +210,16 @@ def cmd_dashboard(args) -> int:
 
 
 def _scenario_options(p, replications: int = 5) -> None:
-    p.add_argument("--replications", "-r", type=int, default=replications,
+    p.add_argument("--replications", "-r", type=replications_arg(), default=replications,
                    help=f"replications (default {replications})")
-    p.add_argument("--seed", type=int, default=None, help="root seed (default: the scenario's)")
+    p.add_argument("--seed", type=seed_arg(), default=None, help="root seed (default: the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                    help="override a parameter, e.g. population.households=5000 or "
                         "policies.ID.share=0.8 (repeatable)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="sim", description="Dematerialisation and non-take-up of "
+    ap = Parser(prog="sim", description="Dematerialisation and non-take-up of "
                                  "social benefits: an agent-based simulation.")
     ap.add_argument("--version", action="version", version=f"sim {__version__}")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -189,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     _scenario_options(p)
     p.add_argument("--out", "-o", default=None, metavar="DIR",
                    help="results directory: summary.json, CSV files and the results store")
-    p.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
+    p.add_argument("--workers", type=workers_arg(), default=1, help="parallel processes (default 1)")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     p.add_argument("--allow-large", action="store_true",
                    help="lift the cap on households × months × replications (see README)")
@@ -212,18 +252,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="run bundled scenarios and print them side by side")
     p.add_argument("scenarios", nargs="*", default=["baseline_2013", "online_only_2016"],
                    metavar="SCENARIO", help="scenarios (default: baseline_2013 online_only_2016)")
-    p.add_argument("--households", type=int, default=20_000,
+    p.add_argument("--households", type=whole(1, 2**63 - 1, "a number of households"), default=20_000,
                    help="households per scenario (default 20000)")
-    p.add_argument("--replications", "-r", type=int, default=5, help="replications (default 5)")
-    p.add_argument("--seed", type=int, default=2016, help="root seed (default 2016)")
+    p.add_argument("--replications", "-r", type=replications_arg(), default=5,
+                   help="replications (default 5)")
+    p.add_argument("--seed", type=seed_arg(), default=2016, help="root seed (default 2016)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("population", help="export a scenario's synthetic population as CSV")
     p.add_argument("scenario", help="scenario file, or the name of a bundled scenario")
     p.add_argument("--out", "-o", required=True, metavar="FILE", help="CSV file to write")
-    p.add_argument("--seed", type=int, default=None, help="root seed (default: the scenario's)")
-    p.add_argument("--replication", type=int, default=0,
-                   help="which replication's population (default 0)")
+    p.add_argument("--seed", type=seed_arg(), default=None, help="root seed (default: the scenario's)")
+    p.add_argument("--replication", type=whole(0, limits.MAX_REPLICATIONS - 1, "a replication index"),
+                   default=0, help="which replication's population (default 0)")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                    help="override a parameter (repeatable)")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
@@ -231,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("dashboard", help="start the Dash dashboard (http://127.0.0.1:8050)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
-    p.add_argument("--port", type=int, default=8050, help="port (default 8050)")
+    p.add_argument("--port", type=whole(0, 65535, "a port"), default=8050, help="port (default 8050)")
     p.set_defaults(func=cmd_dashboard)
 
     register_calibrate(sub)
@@ -249,20 +290,57 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _preflight(args) -> None:
+    """Checks for ``sim calibrate``, whose module reads and sizes its inputs itself: its
+    targets file must be a regular file of at most 1 MB (never a FIFO or a device), and its
+    check runs (households x 36 months x seeds) go through the budget of :mod:`sim.limits`."""
+    if args.command != "calibrate":
+        return
+    from .safe_read import read_bounded
+    from .scenario import MAX_FILE_BYTES
+    read_bounded(args.targets, MAX_FILE_BYTES, source=args.targets, what="targets file")
+    limits.check_work(limits.Work(source="calibrate", households=args.households, months=36,
+                                  household_months=args.households * 36,
+                                  replications=args.seeds,
+                                  fields={"households": "--households", "replications": "--seeds"}))
+
+
+def _terminate(signum, frame):
+    # SIGTERM (a scheduler's or the user's kill): the worker processes are killed at once,
+    # then the command unwinds like Ctrl+C (pools and clusters closed by their `finally`)
+    from .experiments.executors import kill_all_pools
+    kill_all_pools()
+    raise KeyboardInterrupt
+
+
 def main(argv=None) -> int:
     ap = build_parser()
-    args = ap.parse_args(argv)
+    try:
+        args = ap.parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a one-line usage error (exit 2)
+        return done.code if isinstance(done.code, int) else EXIT_INPUT
     lang = getattr(args, "lang", "en")
     for name in ("replications", "workers"):
         value = getattr(args, name, None)
         if value is not None and value < 1:
             print("sim: " + text("at_least_1", lang, name=name), file=sys.stderr)
             return EXIT_INPUT
+    previous = signal.getsignal(signal.SIGTERM)
     try:
+        signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        previous = None
+    try:
+        _preflight(args)
         return args.func(args)
     except ScenarioError as err:
         print(error(str(err), lang), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
+        from .experiments.executors import kill_all_pools
+        kill_all_pools()  # Ctrl+C: the workers got SIGINT too; a pool still waiting is ended
         print(text("interrupted", lang), file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

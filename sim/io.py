@@ -43,8 +43,10 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
     less the umask; results are meant to be shared), not ``mkstemp``'s ``0600``.
     """
     path = Path(path)
+    # encoded before anything is created; a lone surrogate (a file name given on the command
+    # line that is not UTF-8) is written as its escape, never a crash half-way
+    blob = data.encode("utf-8", errors="backslashreplace") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
-    blob = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as fh:

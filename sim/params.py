@@ -25,13 +25,24 @@ class ScenarioError(ValueError):
         super().__init__(self._format())
 
     def _format(self) -> str:
-        where = self.source or "<scenario>"
+        # one line, of a readable length, whatever the user's keys and values
+        where = _clip(self.source or "<scenario>", 200)
+        detail = _clip(" ".join(str(self.detail).split(" ")), 500)
         if self.path:
-            return f"{where}: {self.path}: {self.detail}"
-        return f"{where}: {self.detail}"
+            return f"{where}: {_clip(self.path, 120)}: {detail}"
+        return f"{where}: {detail}"
 
     def with_source(self, source: str) -> "ScenarioError":
         return ScenarioError(self.detail, source=source, path=self.path)
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` made printable (control characters and lone surrogates as escapes: a message
+    is one line, and a terminal never receives an escape sequence), cut at ``width``."""
+    text = str(text)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -94,10 +105,7 @@ class Param:
         raise AssertionError(f"unknown Param kind {k}")  # programming error
 
     def _number(self, value: Any, path: str) -> float | int:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ScenarioError(f"expected a number, got {_show(value)}", path=path)
-        if not math.isfinite(value):
-            raise ScenarioError(f"expected a finite number, got {value}", path=path)
+        value = number(value, path=path, integer=False)
         if self.kind == "int":
             if isinstance(value, float) and not value.is_integer():
                 raise ScenarioError(f"expected a whole number, got {value}", path=path)
@@ -113,9 +121,66 @@ class Param:
         return value
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+MAX_INT_BITS = 63  # integers beyond a signed 64-bit word are refused wherever a number goes
+
+
+class HugeNumber:
+    """What the YAML loader reads for an integer too long to convert (Python refuses more
+    than 4,300 digits): a value every check refuses *with its field's path*."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"an integer of {self.digits:,} digits"
+
+
+def show(value: Any, width: int = 40) -> str:
+    """A short, safe rendering of any user value for a message (never raises).
+
+    ``repr`` alone is not enough: an integer of more than 4,300 digits cannot be
+    turned into text, and a long string would flood the one-line message.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a message must never fail
+        return f"a {type(value).__name__}"
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+_show = show
+
+
+def number(value: Any, *, path: str | None = None, source: str | None = None,
+           integer: bool = False) -> float | int:
+    """``value`` if it is a finite number that fits a machine word or a float, else
+    :class:`ScenarioError`; ``integer`` also asks for a whole number (returned as ``int``).
+
+    One check for every number a user gives (scenario leaves, policy parameters,
+    sweep values and sizes, seeds): booleans, strings, huge integers (beyond
+    2**63, or beyond float range) and NaN/infinity are refused with the field's path.
+    """
+    if isinstance(value, HugeNumber):
+        raise ScenarioError(f"{show(value)} is too large (at most {2**MAX_INT_BITS - 1:,})",
+                            source=source, path=path)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ScenarioError(f"expected a number, got {show(value)}", source=source, path=path)
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        raise ScenarioError(f"{show(value)} is too large (at most {2**MAX_INT_BITS - 1:,})",
+                            source=source, path=path)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ScenarioError(f"expected a finite number, got {value}", source=source, path=path)
+    if integer:
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise ScenarioError(f"expected a whole number, got {show(value)}", source=source,
+                                    path=path)
+            if abs(value) >= 2.0**MAX_INT_BITS:
+                raise ScenarioError(f"{value:g} is too large", source=source, path=path)
+        return int(value)
+    return value
 
 
 def defaults(tree: dict) -> dict:

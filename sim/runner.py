@@ -9,9 +9,8 @@ gathered in replication order, so the number of workers never changes them.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -128,12 +127,16 @@ def run(scenario: Scenario | str | os.PathLike, replications: int = 1, seed: int
             on_replication(rep)
 
     if workers > 1 and len(jobs) > 1:
-        ctx = multiprocessing.get_context("forkserver")  # no fork of a threaded parent
-        # workers fork from a server that has imported the engine once (not each worker)
-        ctx.set_forkserver_preload(["sim.runner"])
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
+        from .experiments.executors import kill_pool, process_pool
+        # forkserver (no fork of a threaded parent), engine preloaded, workers die with us
+        pool = process_pool(min(workers, len(jobs)), ["sim.runner"])
+        try:
             for f in as_completed([pool.submit(_job, j) for j in jobs]):
                 finished(f.result())
+        except BaseException:
+            kill_pool(pool)  # interrupted or failed: the other replications are not waited for
+            raise
+        pool.shutdown(wait=True)
     else:
         for j in jobs:
             finished(_job(j))

@@ -20,12 +20,14 @@ from typing import Any, Iterable
 
 import yaml
 
-from .calibration import DEFAULT_PRESET, preset_values
+from .calibration import DEFAULT_PRESET, preset_names, preset_values
 from .benefits import REGISTRY as BENEFITS
 from .defaults import SCENARIO
-from .params import ScenarioError, defaults, merge
-from .strict_yaml import MAX_FILE_BYTES, StrictLoader, read_yaml  # noqa: F401  (read_yaml: re-exported)
-from .policies import Policy, build_policy
+from .names import check_name, check_tree
+from .params import ScenarioError, defaults, merge, number, show
+from .strict_yaml import MAX_FILE_BYTES, StrictLoader, parse, read_yaml  # noqa: F401  (re-exported)
+from .policies import REGISTRY as POLICIES, Policy, build_policy
+from .safe_read import file_sha256, read_bounded
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -71,16 +73,23 @@ class Scenario:
 def parse_set(text: str) -> tuple[str, Any]:
     """``"a.b=VALUE"`` -> ``("a.b", value)``; the value is read as YAML (numbers, lists...)."""
     if "=" not in text:
-        raise ScenarioError(f"--set expects PATH=VALUE, got {text!r}", source="--set")
+        raise ScenarioError(f"--set expects PATH=VALUE, got {show(text)}", source="--set")
     path, value = text.split("=", 1)
     path = path.strip()
     if not path:
-        raise ScenarioError(f"--set expects PATH=VALUE, got {text!r}", source="--set")
+        raise ScenarioError(f"--set expects PATH=VALUE, got {show(text)}", source="--set")
     try:
-        parsed = yaml.load(value, Loader=StrictLoader) if value.strip() else ""
-    except (yaml.YAMLError, ScenarioError):
-        parsed = value
+        parsed = parse(value) if value.strip() else ""
+    except yaml.YAMLError:
+        parsed = value  # not YAML: the text itself (the parameter's check decides)
+    except ScenarioError as err:  # nesting too deep, an alias...
+        detail = err.detail.removeprefix("line 1: ")  # the value is one line
+        raise ScenarioError(detail, source="--set", path=_clip(path)) from None
     return path, parsed
+
+
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def set_path(raw: dict, path: str, value: Any) -> None:
@@ -89,23 +98,29 @@ def set_path(raw: dict, path: str, value: Any) -> None:
     A policy is addressed by its ``id`` (``policies.closure.share``), by its ``type``
     when no other policy has that type (``policies.counter_closure.share``), or by
     its position (``policies.2.share``, which shifts when a policy is inserted).
+    Every step must be a section (a mapping) or a list; anything else is refused naming
+    the path so far.
     """
     parts = path.split(".")
+    if not all(parts):
+        raise ScenarioError("empty part in the path", source="--set", path=_clip(path))
     node: Any = raw
-    for i, part in enumerate(parts[:-1]):
+    for i, part in enumerate(parts):
         if isinstance(node, list):
-            node = node[policy_index(node, part, ".".join(parts[: i + 1]))]
+            key: Any = policy_index(node, part, ".".join(parts[: i + 1]))
+        elif isinstance(node, dict):
+            key = part
         else:
-            if part == "policies" and part not in node:
+            raise ScenarioError("not a section", source="--set", path=".".join(parts[:i]))
+        if i == len(parts) - 1:
+            node[key] = value
+            return
+        if isinstance(node, dict):
+            if key == "policies" and key not in node:
                 raise ScenarioError("this scenario has no policies", source="--set", path=path)
-            node = node.setdefault(part, {})
-            if not isinstance(node, (dict, list)):
-                raise ScenarioError("not a section", source="--set", path=".".join(parts[: i + 1]))
-    last = parts[-1]
-    if isinstance(node, list):
-        node[policy_index(node, last, path)] = value
-    else:
-        node[last] = value
+            node = node.setdefault(key, {})
+        else:
+            node = node[key]
 
 
 def from_dict(raw: Any, source: str = "<scenario>") -> Scenario:
@@ -115,14 +130,23 @@ def from_dict(raw: Any, source: str = "<scenario>") -> Scenario:
     if not isinstance(raw, dict):
         raise ScenarioError(f"expected a mapping at the top level, got {type(raw).__name__}", source=source)
     raw = copy.deepcopy(raw)
-    policies_raw = raw.pop("policies", []) or []
     try:
+        check_tree(raw)  # keys are strings; every string is writable text (no NUL, no surrogate)
+        if "name" in raw:
+            check_name(raw["name"])  # it names files: a safe name, never a path
+        policies_raw = raw.pop("policies", [])
+        if policies_raw is None:  # `policies:` with every item commented out
+            policies_raw = []
+        if not isinstance(policies_raw, list):
+            raise ScenarioError(f"expected a list of policies, got {show(policies_raw)}",
+                                path="policies")
         preset = raw.get("preset", DEFAULT_PRESET)
-        if not isinstance(preset, str):
-            raise ScenarioError(f"expected a preset name, got {preset!r}", path="preset")
+        if preset != "none" and preset not in preset_names():  # a closed set of names, never a path
+            raise ScenarioError(f"unknown preset {show(preset)} (known: "
+                                f"{', '.join(preset_names())}, none)", path="preset")
         base = defaults(SCENARIO)
         if preset != "none":
-            base = merge(SCENARIO, base, preset_values(preset), prefix="")
+            base = merge(SCENARIO, base, _preset_values(preset), prefix="")
         data = merge(SCENARIO, base, {k: v for k, v in raw.items() if k != "preset"})
         data["preset"] = preset
         if data["report_months"] > data["months"]:
@@ -134,48 +158,85 @@ def from_dict(raw: Any, source: str = "<scenario>") -> Scenario:
             raise ScenarioError("a benefit is listed twice", path="benefits_enabled")
         for b in enabled:  # a table must exist for the legislation date
             BENEFITS[b].for_legislation(data["legislation"])
-        if not isinstance(policies_raw, list):
-            raise ScenarioError("expected a list of policies", path="policies")
         check_policy_ids(policies_raw)
-        policies = [build_policy(without_id(spec), f"policies[{i}]", data["months"], enabled)
-                    for i, spec in enumerate(policies_raw)]
+        policies = [build_policy(_policy_spec(without_id(spec), f"policies[{i}]"), f"policies[{i}]",
+                                 data["months"], enabled) for i, spec in enumerate(policies_raw)]
     except ScenarioError as err:
         raise err.with_source(source) from None
     raw["policies"] = policies_raw
     return Scenario(data=data, policies=policies, source=source, raw=raw)
 
 
+_PRESETS: dict[str, tuple[tuple, dict]] = {}
+
+
+def _preset_values(name: str) -> dict:
+    """:func:`sim.calibration.preset_values`, read once per version of the preset files
+    (a sweep builds one scenario per point: the YAML is not parsed again each time)."""
+    from .calibration import PRESET_DIR
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                         for p in PRESET_DIR.glob("*.yaml")))
+    hit = _PRESETS.get(name)
+    if hit is None or hit[0] != stamp:
+        hit = _PRESETS[name] = (stamp, preset_values(name))
+    return copy.deepcopy(hit[1])
+
+
+def _policy_spec(spec: Any, path: str) -> Any:
+    """A policy mapping whose ``type`` is a known name and whose keys are its parameters.
+
+    Checked here, before the policy class sees them as keyword arguments: a ``type``
+    that is a mapping or a list, or a key such as ``self``, is a message, not a crash.
+    """
+    if not isinstance(spec, dict):
+        return spec  # build_policy names what is expected
+    kind = spec.get("type")
+    if not isinstance(kind, str) or kind not in POLICIES:
+        raise ScenarioError(f"unknown policy {show(kind)} (known policies: "
+                            f"{', '.join(sorted(POLICIES))})", path=f"{path}.type")
+    if "start" in spec:  # a month: a machine integer (build_policy checks the horizon)
+        start = spec["start"]
+        if isinstance(start, bool) or not isinstance(start, int):
+            raise ScenarioError(f"expected a whole month number, got {show(start)}",
+                                path=f"{path}.start")
+        number(start, path=f"{path}.start", integer=True)
+    known = set(POLICIES[kind].params)
+    for key in spec:
+        if key not in known and key not in ("type", "start"):
+            raise ScenarioError(f"unknown key (known keys: {', '.join(sorted(known | {'id', 'start'}))})",
+                                path=f"{path}.{key}")
+    return spec
+
+
 def load(path: str | os.PathLike, sets: Iterable[str] = ()) -> Scenario:
     """Load and check a scenario file (a path, or the name of a bundled scenario)."""
     p = resolve_path(path)
     source = str(path)
-    try:
-        with open(p, "rb") as fh:
-            blob = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ScenarioError("no such file", source=source) from None
-    except IsADirectoryError:
-        raise ScenarioError("is a directory, not a scenario file", source=source) from None
-    except OSError as err:
-        raise ScenarioError(f"cannot read ({err.strerror})", source=source) from None
+    blob = read_bounded(p, MAX_FILE_BYTES, source=source, what="scenario file")
     sc = from_dict(read_yaml(blob, source), source=source)
     sets = list(sets)
     return sc.with_overrides(sets) if sets else sc
 
 
 def resolve_path(path: str | os.PathLike) -> Path:
+    """``path`` itself, or the bundled scenario of that name (a closed set: never a path)."""
     p = Path(path)
-    if not p.exists() and not p.suffix and (SCENARIO_DIR / f"{p.name}.yaml").exists():
-        return SCENARIO_DIR / f"{p.name}.yaml"
+    if not os.path.lexists(p) and str(path) in bundled_names():
+        return SCENARIO_DIR / f"{path}.yaml"
     return p
+
+
+def bundled_names() -> list[str]:
+    return [p.stem for p in bundled()]
 
 
 def bundled() -> list[Path]:
     return sorted(SCENARIO_DIR.glob("*.yaml"))
 
 
-def file_hash(path: str | os.PathLike) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def file_hash(path: str | os.PathLike, limit: int = 1 << 40) -> str:
+    """SHA-256 of a regular file, streamed (population files can be gigabytes)."""
+    return file_sha256(path, limit)
 
 
 # -- policy ids: `policies.<id>.share` in --set and sweeps ------------------------------
@@ -194,7 +255,7 @@ def check_policy_ids(policies: list) -> None:
         pid = spec["id"]
         if not isinstance(pid, str) or not _POLICY_ID.match(pid):
             raise ScenarioError(f"a policy id is a name of letters, digits, '_' and '-' starting "
-                                f"with a letter, got {pid!r}"[:160], path=f"policies[{i}].id")
+                                f"with a letter, got {show(pid)}", path=f"policies[{i}].id")
         if pid in seen:
             raise ScenarioError(f"id {pid!r} is also the id of policies[{seen[pid]}]",
                                 path=f"policies[{i}].id")

@@ -26,13 +26,15 @@ def preset_values(name: str, _seen: tuple = ()) -> dict:
     from ..params import ScenarioError
     if name in _seen:
         raise ScenarioError(f"preset {name!r} builds on itself", path="preset")
-    path = PRESET_DIR / f"{name}.yaml"
-    if not path.is_file():
-        raise ScenarioError(f"unknown preset {name!r} (known: {', '.join(preset_names())}, none)",
+    if not isinstance(name, str) or name not in preset_names():  # a closed set, never a path
+        raise ScenarioError(f"unknown preset (known: {', '.join(preset_names())}, none)",
                             path="preset")
-    doc = read_yaml(path.read_bytes(), str(path)) or {}
-    values = doc.get("values", {}) or {}
-    base = doc.get("base")
+    path = PRESET_DIR / f"{name}.yaml"
+    doc = read_yaml(path.read_bytes(), f"preset {name}") or {}
+    values = doc.get("values", {}) if isinstance(doc, dict) else None
+    base = doc.get("base") if isinstance(doc, dict) else None
+    if not isinstance(values, dict) or not (base is None or isinstance(base, str)):
+        raise ScenarioError(f"the preset file of {name!r} is not a mapping of values", path="preset")
     if base:
         merged = preset_values(base, _seen + (name,))
         _deep_update(merged, values)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .. import limits
-from ..params import ScenarioError
+from ..params import ScenarioError, show
 from ..present import KEY_METRICS, bounds, metric_label, node, number, row_label, table, value
 from ..scenario import load as load_scenario
 from ..texts import text
@@ -24,27 +24,29 @@ from .executors import default_workers, make_executor
 from .precision import replications_needed
 from .report import write_report
 from .sensitivity import analyse
-from .spec import load_sweep
-from .sweep import build_plan, sweep
+from .spec import load_sweep, sweep_work
+from .sweep import sweep
 from .tables import probe_columns
 
 EXIT_INPUT = 2
 
 
 def _common(p, replications_default, seed_default):
-    p.add_argument("--replications", "-r", type=int, default=replications_default,
+    from ..cli import replications_arg, seed_arg, whole, workers_arg
+    p.add_argument("--replications", "-r", type=replications_arg(), default=replications_default,
                    help="replications" + (f" (default {replications_default})"
                                           if replications_default else " (default: the sweep file's)"))
-    p.add_argument("--seed", type=int, default=None, help=f"root seed (default: {seed_default})")
+    p.add_argument("--seed", type=seed_arg(), default=None, help=f"root seed (default: {seed_default})")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                    help="override a parameter, e.g. population.households=5000 (repeatable)")
     p.add_argument("--out", "-o", default=None, metavar="DIR", help="results directory")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no banner")
-    p.add_argument("--workers", type=int, default=None,
+    p.add_argument("--workers", type=workers_arg(), default=None,
                    help=f"local worker processes (default: all cores, here {default_workers()})")
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                    help="run on an existing Dask scheduler")
-    p.add_argument("--dask-local", type=int, default=None, metavar="N",
+    p.add_argument("--dask-local", type=whole(1, limits.MAX_WORKERS, "a number of workers"), default=None,
+                   metavar="N",
                    help="start a local Dask cluster of N worker processes")
     p.add_argument("--resume", action="store_true",
                    help="continue the results in --out, skipping finished runs")
@@ -83,12 +85,21 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_report)
 
 
+def _local_workers(args) -> int:
+    """Processes that run models on this machine: 0 when Dask runs them (a Dask worker's
+    memory is its own machine's business), else the local workers (1: this process)."""
+    return 0 if (args.scheduler or args.dask_local) else (args.workers or default_workers())
+
+
 def _check_limits(scenarios, args) -> None:
-    """``sim run``'s resource checks, per scenario: the household-months cap, and memory
-    for the local workers (a Dask worker's memory is its own machine's business)."""
-    local = 1 if (args.scheduler or args.dask_local) else (args.workers or default_workers())
-    for sc in scenarios:
-        limits.check(sc, args.replications, local, allow_large=args.allow_large)
+    """The budget of :mod:`sim.limits` for the compared scenarios (the largest one counts)."""
+    big = max(scenarios, key=lambda sc: sc.data["population"]["households"] * sc.data["months"])
+    n, m = big.data["population"]["households"], big.data["months"]
+    limits.check_work(limits.Work(
+        source=big.source, households=max(sc.data["population"]["households"] for sc in scenarios),
+        months=m, household_months=n * m, benefits=max(len(sc.benefits) for sc in scenarios),
+        points=len(scenarios), replications=args.replications, workers=_local_workers(args),
+        keep_results=False), allow_large=args.allow_large)
 
 
 def _check_distinct_names(scenarios) -> None:
@@ -205,12 +216,12 @@ def cmd_compare(args) -> int:
     lang = args.lang
     if len(args.scenarios) < 2:
         raise ScenarioError("give at least two scenarios", source="compare")
-    if args.precision is not None and not args.precision > 0:
+    if args.precision is not None and not 0 < args.precision < math.inf:
         raise ScenarioError("must be a positive number", source="--precision")
     scenarios = [load_scenario(s, sets=args.set) for s in args.scenarios]
     _check_distinct_names(scenarios)
     if args.metric not in probe_columns(scenarios[0])[0]:
-        raise ScenarioError(f"no summary metric {args.metric!r} (e.g. non_take_up_rate, "
+        raise ScenarioError(f"no summary metric {show(args.metric)} (e.g. non_take_up_rate, "
                             "group_gaps.age_band.gap)", source="--metric")
     _check_limits(scenarios, args)
     ex = _executor(args)
@@ -282,10 +293,8 @@ def cmd_sweep(args) -> int:
                       seed=args.seed)
     out = Path(args.out) if args.out else Path("results") / spec.name
     args.replications = spec.replications
-    # the cap on the point with the most household-months, memory on the one with most households
-    scs = [p.scenario for p in build_plan(spec).points]
-    _check_limits([max(scs, key=lambda sc: sc.data["population"]["households"] * sc.data["months"]),
-                   max(scs, key=lambda sc: sc.data["population"]["households"])], args)
+    # the whole design's budget, before any point is built or run
+    limits.check_work(sweep_work(spec, _local_workers(args)), allow_large=args.allow_large)
     ex = _executor(args)
     try:
         if not args.quiet:

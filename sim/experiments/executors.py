@@ -9,15 +9,105 @@ orders rows by point and replication.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import threading
 import time
+import weakref
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Callable, Iterable, Iterator
 
 from ..params import ScenarioError
 
 Task = tuple[Any, tuple]
+
+# -- process hygiene: workers die with the command that started them --------------------
+#
+# Local workers are forked by multiprocessing's forkserver, itself a child of the command.
+# When the command dies, even by SIGKILL (the OOM killer), the forkserver sees its pipe
+# close and exits; each worker then gets SIGKILL from the kernel (PR_SET_PDEATHSIG, set
+# when it starts), and a watch thread ends it too if its command is gone (other systems,
+# or a parent that died before the worker could ask).  A SIGTERM to the command kills
+# the workers of every live pool (:func:`kill_all_pools`) before it unwinds.
+
+PR_SET_PDEATHSIG = 1
+WATCH_SECONDS = 0.5
+_POOLS: "weakref.WeakSet[ProcessPoolExecutor]" = weakref.WeakSet()
+
+
+def _start_time(pid: int) -> str | None:
+    """The process's start time (field 22 of /proc/PID/stat), None if it is gone or a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def _watch(parent: int, started: str | None) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        if started is not None:
+            if _start_time(parent) != started:
+                break
+        else:  # no /proc: ask the kernel whether the pid still exists
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                pass
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def die_with_parent(parent: int) -> None:
+    """Worker initialiser: end this process when the command ``parent`` ends."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: the watch thread alone
+        pass
+    started = _start_time(parent)
+    if started is None and os.path.isdir("/proc"):
+        os.kill(os.getpid(), signal.SIGKILL)  # the command died before this worker started
+    threading.Thread(target=_watch, args=(parent, started), name="sim-parent-watch",
+                     daemon=True).start()
+
+
+def process_pool(workers: int, preload: list[str]) -> ProcessPoolExecutor:
+    """A pool of ``workers`` local processes that die with this one (see above).
+
+    ``forkserver`` rather than ``fork``: forking a process that runs threads (a progress
+    bar's monitor, a Dask client, a web server) can deadlock.  The server imports
+    ``preload`` once, so each worker starts in milliseconds.
+    """
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(preload)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent,
+                               initargs=(os.getpid(),))
+    _POOLS.add(pool)
+    return pool
+
+
+def kill_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: its workers are killed, queued tasks dropped (nothing waits for the
+    replications in progress, which an interrupted command would throw away anyway)."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, ValueError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    _POOLS.discard(pool)
+
+
+def kill_all_pools() -> None:
+    """Kill the workers of every live pool of this process (on SIGTERM)."""
+    for pool in list(_POOLS):
+        kill_pool(pool)
 
 
 def default_workers() -> int:
@@ -94,18 +184,11 @@ class SerialExecutor(Executor):
 
 
 class ProcessExecutor(Executor):
-    """Local worker processes.
-
-    ``forkserver`` rather than ``fork``: forking a process that runs threads (the
-    progress bar's monitor, a Dask client) can deadlock.  The server imports the
-    engine once, so each worker starts in milliseconds.
-    """
+    """Local worker processes (:func:`process_pool`: they die with this process)."""
 
     def __init__(self, workers: int):
         self.slots = workers
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.experiments.tasks"])
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        self.pool = process_pool(workers, ["sim.experiments.tasks"])
 
     def describe(self) -> dict:
         return {"kind": "processes", "workers": self.slots}
@@ -118,7 +201,14 @@ class ProcessExecutor(Executor):
         return list(done)
 
     def close(self):
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.pool in _POOLS:  # not already killed by a signal
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            _POOLS.discard(self.pool)
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is not None:  # interrupted: do not wait for the runs in progress
+            kill_pool(self.pool)
+        self.close()
 
 
 def configure_dask() -> None:

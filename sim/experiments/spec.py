@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..params import ScenarioError
+from .. import limits
+from ..names import check_name, check_tree, slug
+from ..params import ScenarioError, number, show
+from ..safe_read import read_bounded
 from ..scenario import MAX_FILE_BYTES, Scenario, load as load_scenario, read_yaml, resolve_path
 from .tables import Selection, probe_columns
 
@@ -30,7 +33,7 @@ DESIGN_KEYS = {
     "morris": ("samples", "levels", "seed"),
 }
 FACTOR_KEYS = ("values", "range", "steps", "integer")
-MAX_POINTS = 1_000_000
+MAX_POINTS = limits.MAX_POINTS
 
 
 @dataclass(frozen=True)
@@ -140,11 +143,7 @@ def _err(msg: str, source: str, path: str | None = None) -> ScenarioError:
 
 
 def _number(v, source, path, integer=False):
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        raise _err(f"expected a number, got {v!r}", source, path)
-    if integer and (isinstance(v, float) and not v.is_integer()):
-        raise _err(f"expected a whole number, got {v!r}", source, path)
-    return int(v) if integer else v
+    return number(v, source=source, path=path, integer=integer)
 
 
 def _factor(path: str, spec: Any, design: str, source: str) -> Factor:
@@ -161,15 +160,23 @@ def _factor(path: str, spec: Any, design: str, source: str) -> Factor:
         raise _err("give either values or range", source, where)
     integer = spec.get("integer", False)
     if not isinstance(integer, bool):
-        raise _err(f"expected true/false, got {integer!r}", source, f"{where}.integer")
+        raise _err(f"expected true/false, got {show(integer)}", source, f"{where}.integer")
     if "values" in spec:
         vals = spec["values"]
         if not isinstance(vals, list) or not vals:
             raise _err("expected a non-empty list", source, f"{where}.values")
         for i, v in enumerate(vals):
-            if not isinstance(v, (int, float, str, bool)) or (isinstance(v, float) and not math.isfinite(v)):
-                raise _err(f"expected a number, string or true/false, got {v!r}", source,
+            if not isinstance(v, (int, float, str, bool)):
+                raise _err(f"expected a number, string or true/false, got {show(v)}", source,
                            f"{where}.values[{i}]")
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                _number(v, source, f"{where}.values[{i}]")
+        kinds = {bool if isinstance(v, bool) else str if isinstance(v, str) else float for v in vals}
+        if len(kinds) > 1:  # each point's table would get another column type
+            raise _err("values mix numbers, strings and true/false: give one kind", source,
+                       f"{where}.values")
+        if kinds == {float} and any(isinstance(v, float) for v in vals):
+            vals = [float(v) for v in vals]  # 0 and 0.5: one column of floats
         if len(set(map(repr, vals))) != len(vals):
             raise _err("a value is listed twice", source, f"{where}.values")
         if "steps" in spec:
@@ -203,8 +210,8 @@ def _design(raw: Any, source: str) -> dict:
         raise _err(f"expected a design name ({', '.join(DESIGN_KEYS)}) or a mapping with 'type'",
                    source, "design")
     kind = raw["type"]
-    if kind not in DESIGN_KEYS:
-        raise _err(f"unknown design {kind!r} (known designs: {', '.join(DESIGN_KEYS)})", source,
+    if not isinstance(kind, str) or kind not in DESIGN_KEYS:
+        raise _err(f"unknown design {show(kind)} (known designs: {', '.join(DESIGN_KEYS)})", source,
                    "design.type")
     for k in raw:
         if k != "type" and k not in DESIGN_KEYS[kind]:
@@ -227,7 +234,7 @@ def _design(raw: Any, source: str) -> dict:
     if kind == "sobol":
         so = raw.get("second_order", False)
         if not isinstance(so, bool):
-            raise _err(f"expected true/false, got {so!r}", source, "design.second_order")
+            raise _err(f"expected true/false, got {show(so)}", source, "design.second_order")
         out["second_order"] = so
     if kind == "morris":
         lv = _number(raw.get("levels", 4), source, "design.levels", integer=True)
@@ -264,29 +271,39 @@ def load_sweep(path: str | Path, sets: Iterable[str] = (), replications: int | N
     the file's own ``set``; ``replications`` and ``seed`` override the file's.
     """
     source = str(path)
-    try:
-        blob = Path(path).read_bytes()[: MAX_FILE_BYTES + 1]
-    except FileNotFoundError:
-        raise _err("no such file", source) from None
-    except IsADirectoryError:
-        raise _err("is a directory, not a sweep file", source) from None
-    except OSError as err:
-        raise _err(f"cannot read ({err.strerror})", source) from None
+    blob = read_bounded(path, MAX_FILE_BYTES, source=source, what="sweep file")
     raw = read_yaml(blob, source)
     if not isinstance(raw, dict):
         raise _err("expected a mapping at the top level", source)
+    check_tree(raw, source=source)  # keys are strings; every string is writable text
     for k in raw:
         if k not in TOP_KEYS:
-            raise _err(f"unknown key (known keys: {', '.join(TOP_KEYS)})", source, str(k))
+            raise _err(f"unknown key (known keys: {', '.join(TOP_KEYS)})", source, k)
     for k in ("scenario", "parameters"):
         if k not in raw:
             raise _err("missing", source, k)
-    name = raw.get("name", Path(path).stem)
+    # the name names the default results folder: a safe name, never a path
+    name = check_name(raw["name"], source=source) if "name" in raw else slug(Path(path).stem)
     desc = raw.get("description", "")
-    for k, v in (("name", name), ("description", desc)):
-        if not isinstance(v, str):
-            raise _err(f"expected a string, got {v!r}", source, k)
+    if not isinstance(desc, str):
+        raise _err(f"expected a string, got {show(desc)}", source, "description")
     design = _design(raw.get("design", "factorial"), source)
+
+    params = raw["parameters"]
+    if not isinstance(params, dict) or not params:
+        raise _err("expected a mapping of parameter paths to values or ranges", source, "parameters")
+    factors = [_factor(p, spec, design["type"], source) for p, spec in params.items()]
+    reps = raw.get("replications", 1) if replications is None else replications
+    reps = _number(reps, source if replications is None else "--replications",
+                   "replications" if replications is None else None, integer=True)
+    if reps < 1:
+        raise _err("expected at least 1", source, "replications")
+    # the budget's structure (points, replications, runs) before any point is built
+    limits.check_structure(limits.Work(
+        source=source, households=0, months=0, household_months=0,
+        points=design_points(factors, design), replications=reps,
+        fields={"points": "parameters" if design["type"] == "factorial" else "design.samples",
+                "replications": "replications" if replications is None else "--replications"}))
 
     # base scenario: file (or bundled name), extra policies, the file's set, then --set
     if not isinstance(raw["scenario"], str):
@@ -306,40 +323,35 @@ def load_sweep(path: str | Path, sets: Iterable[str] = (), replications: int | N
             base = base.with_overrides({"policies": list(base.raw.get("policies", [])) + extra})
     except ScenarioError as err:
         raise _err(err.detail, source, f"add_policies ({err.path})" if err.path else "add_policies") from None
+    varied = {f.path for f in factors}
     for k, v in fixed.items():
+        if k in varied:  # the sweep would silently override it at every point
+            raise _err(f"is also varied under parameters; set it in one place only", source,
+                       f"set.{k}")
         try:
-            base = base.with_overrides({str(k): v})
+            base = base.with_overrides({k: v})
         except ScenarioError as err:
             raise _err(err.detail, source, f"set.{k}") from None
     sets = list(sets)
     if sets:
         base = base.with_overrides(sets)  # errors name --set already
 
-    params = raw["parameters"]
-    if not isinstance(params, dict) or not params:
-        raise _err("expected a mapping of parameter paths to values or ranges", source, "parameters")
-    factors = [_factor(str(p), spec, design["type"], source) for p, spec in params.items()]
     cli_paths = {s.split("=", 1)[0].strip() for s in sets}
     for f in factors:
         if f.path in cli_paths:
             raise ScenarioError("is varied by the sweep; it cannot also be set", source="--set",
                                 path=f.path)
         _check_factor(base, f, source)
-    if design["type"] == "factorial":
-        n = math.prod(len(f.levels()) for f in factors)
-        if n > MAX_POINTS:
-            raise _err(f"{n:,} points is more than {MAX_POINTS:,}", source, "parameters")
 
-    reps = raw.get("replications", 1) if replications is None else replications
-    reps = _number(reps, source, "replications", integer=True)
-    if reps < 1:
-        raise _err("expected at least 1", source, "replications")
     root = raw.get("seed", base.data["seed"]) if seed is None else seed
-    root = _number(root, source, "seed", integer=True)
+    root = _number(root, source if seed is None else "--seed", "seed" if seed is None else None,
+                   integer=True)
     if root < 0:
         raise _err("expected a non-negative whole number", source, "seed")
 
     metrics = _selection(raw.get("metrics"), source, "metrics")
+    if metrics.patterns == ():  # nothing to aggregate: it would run every point for nothing
+        raise _err("keeps no summary metric: name at least one, or all", source, "metrics")
     timeseries = _selection(raw.get("timeseries"), source, "timeseries")
     analyse = raw.get("analyse", ["non_take_up_rate"])
     if isinstance(analyse, str):
@@ -355,6 +367,43 @@ def load_sweep(path: str | Path, sets: Iterable[str] = (), replications: int | N
     return spec
 
 
+def design_points(factors: list[Factor], design: dict) -> int:
+    """Points of the design, counted without building any (see :func:`sim.experiments.design.n_points`)."""
+    kind, d = design["type"], len(factors)
+    if kind == "factorial":
+        return math.prod(len(f.values) if f.discrete else f.steps for f in factors)
+    if kind == "lhs":
+        return design["samples"]
+    if kind == "sobol":
+        return design["samples"] * ((2 * d + 2) if design["second_order"] else (d + 2))
+    return design["samples"] * (d + 1)
+
+
+def sweep_work(spec: SweepSpec, workers: int = 1) -> "limits.Work":
+    """The sweep as the budget sees it: its points, replications, and its largest point
+    (the largest households and months any factor can reach, or the base's)."""
+    base = spec.base.data
+    top = {"population.households": base["population"]["households"], "months": base["months"]}
+    pop = base["population"]["file"]
+    if pop:  # the households are the file's: counted, not parsed
+        from ..agents.population_io import count_households
+        from ..runner import population_path
+        top["population.households"] = count_households(population_path(spec.base))
+    for f in spec.factors:
+        if f.path in top:
+            vals = [v for v in (f.values if f.discrete else (f.lo, f.hi))
+                    if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            if vals:
+                top[f.path] = int(math.ceil(max(vals)))
+    n, m = top["population.households"], top["months"]
+    return limits.Work(source=spec.source, households=n, months=m, household_months=n * m,
+                       benefits=len(spec.base.benefits), points=design_points(spec.factors, spec.design),
+                       replications=spec.replications, workers=workers, keep_results=False,
+                       fields={"points": "parameters" if spec.design["type"] == "factorial"
+                               else "design.samples", "replications": "replications",
+                               "households": "population.households", "workers": "--workers"})
+
+
 def _check_factor(base: Scenario, f: Factor, source: str) -> None:
     """Build the base scenario at every level (or both bounds) of one factor."""
     if f.discrete:
@@ -368,18 +417,18 @@ def _check_factor(base: Scenario, f: Factor, source: str) -> None:
             base.with_overrides({f.path: v})
         except ScenarioError as err:
             where = f" ({err.path})" if err.path and err.path != f.path else ""
-            raise _err(f"value {v!r}: {err.detail}{where}", source, f"parameters.{f.path}") from None
+            raise _err(f"value {show(v)}: {err.detail}{where}", source, f"parameters.{f.path}") from None
 
 
 def _check_columns(spec: SweepSpec) -> None:
     summary_cols, ts_cols = probe_columns(spec.base)
     for i, p in spec.metrics.unmatched(summary_cols):
-        raise _err(f"no summary metric {p!r} (e.g. non_take_up_rate, by_group.age_band)",
+        raise _err(f"no summary metric {show(p)} (e.g. non_take_up_rate, by_group.age_band)",
                    spec.source, f"metrics[{i}]")
     for i, p in spec.timeseries.unmatched(ts_cols):
-        raise _err(f"no monthly series {p!r} (e.g. non_take_up_rate, hours_social_services)",
+        raise _err(f"no monthly series {show(p)} (e.g. non_take_up_rate, hours_social_services)",
                    spec.source, f"timeseries[{i}]")
     kept = set(spec.metrics.apply(summary_cols))
     for i, m in enumerate(spec.analyse):
         if m not in kept:
-            raise _err(f"{m!r} is not a kept summary metric", spec.source, f"analyse[{i}]")
+            raise _err(f"{show(m)} is not a kept summary metric", spec.source, f"analyse[{i}]")
