@@ -16,6 +16,7 @@ each tab).
 from __future__ import annotations
 
 import logging
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .config import Settings
 from .i18n import t
 from .runs import Runner
 from .scenarios import Uploads
+from .security import QuietRequestHandler, harden
 from .theme import empty_figure
 
 log = logging.getLogger(__name__)
@@ -87,15 +89,21 @@ def shell(state: AppState) -> html.Div:
     ])
 
 
-def create_app(settings: Settings | None = None) -> Dash:
-    """Build the app; ``app.sim_state`` holds the server-side state (``close()`` it when done)."""
+def create_app(settings: Settings | None = None, bound_host: str | None = None) -> Dash:
+    """Build the app; ``app.sim_state`` holds the server-side state (``close()`` it when done).
+
+    ``bound_host``: the address the server binds (its names are allowed as ``Host``)."""
     settings = settings or Settings()
-    state = AppState(settings=settings, runner=Runner(settings.workers, settings.cache_size),
+    state = AppState(settings=settings,
+                     runner=Runner(settings.workers, settings.cache_size,
+                                   max_running=settings.max_running_jobs,
+                                   max_waiting=settings.max_waiting_jobs),
                      uploads=Uploads(settings))
     app = Dash(__name__, title="sim · non-recours", update_title=None, assets_folder=str(ASSETS),
                suppress_callback_exceptions=True, serve_locally=True)
     app.server.config["MAX_CONTENT_LENGTH"] = settings.request_max_bytes
     app.layout = shell(state)
+
 
     @app.callback(Output("page", "children"), Input("lang", "value"))
     def switch_language(lang):
@@ -114,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     # plotly builds its templates and subplot machinery once: here, not in the first request
     empty_figure(i18n.DEFAULT_LANG).to_json()
     make_subplots(rows=1, cols=2)
+    harden(app, settings, bound_host)  # after every callback: the CSP hashes Dash's inline scripts
     app.sim_state = state
     return app
 
@@ -125,10 +134,19 @@ def serve(host: str = "127.0.0.1", port: int = 8050) -> None:
     nearly) when the browser opens the page.
     """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    app = create_app()
+    app = create_app(bound_host=host)
     tab_compare.prefetch(app.sim_state)
     print(f"Dashboard: http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+
+    def stop(signum, frame):  # SIGTERM ends the server like Ctrl+C: its workers are killed
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        app.run(host=host, port=port, debug=False, dev_tools_ui=False, dev_tools_hot_reload=False)
+        app.run(host=host, port=port, debug=False, dev_tools_ui=False, dev_tools_hot_reload=False,
+                request_handler=QuietRequestHandler)
+    except KeyboardInterrupt:
+        pass
     finally:
         app.sim_state.close()
+        signal.signal(signal.SIGTERM, previous)

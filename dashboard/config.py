@@ -7,7 +7,13 @@ trainer can start ``sim dashboard`` without editing code:
 
 - ``SIM_DASHBOARD_RESULTS``: root folder of sweep results (default ``results/``);
 - ``SIM_DASHBOARD_MAX_HOUSEHOLDS``: households per scenario in one run;
-- ``SIM_DASHBOARD_WORKERS``: processes running replications (default: up to 2).
+- ``SIM_DASHBOARD_WORKERS``: processes running replications (default: up to 2);
+- ``SIM_DASHBOARD_MAX_JOBS``: comparisons computed at once (default 2); others wait in
+  line, up to ``SIM_DASHBOARD_MAX_WAITING`` (default 8), with a message in their page;
+- ``SIM_DASHBOARD_ALLOWED_HOSTS``: extra ``Host`` names the server answers to, comma
+  separated (e.g. a name the trainer gives the machine on the workshop's network;
+  ``*`` turns the check off).  Loopback names, the bound address and, when bound to every
+  interface, this machine's own names and addresses are always allowed.
 """
 
 from __future__ import annotations
@@ -19,11 +25,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(name: str, default: int, lo: int = 1, hi: int = 10**9) -> int:
     try:
-        return int(os.environ.get(name, default))
+        value = int(os.environ.get(name, default))
     except ValueError:
         return default
+    return min(max(value, lo), hi)
+
+
+def _env_hosts() -> tuple[str, ...]:
+    text = os.environ.get("SIM_DASHBOARD_ALLOWED_HOSTS", "")
+    return tuple(h.strip().strip("[]").lower() for h in text.split(",") if h.strip())
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,10 @@ class Settings:
                                                           min(2, os.cpu_count() or 1)))
     results_root: Path = field(default_factory=lambda: Path(
         os.environ.get("SIM_DASHBOARD_RESULTS", REPO / "results")))
+    max_running_jobs: int = field(default_factory=lambda: _env_int("SIM_DASHBOARD_MAX_JOBS", 2))
+    max_waiting_jobs: int = field(default_factory=lambda: _env_int("SIM_DASHBOARD_MAX_WAITING", 8,
+                                                                   lo=0))
+    allowed_hosts: tuple[str, ...] = field(default_factory=_env_hosts)  # beside loopback, see above
     max_sweep_files: int = 5_000  # Parquet parts read from one sweep directory
     max_sweep_rows: int = 2_000_000
     poll_ms: int = 250  # progress polling interval (ms)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import logging
-import multiprocessing
 import threading
 import time
 from collections import OrderedDict
@@ -28,6 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 import sim
+from sim.experiments.executors import kill_pool, process_pool
 from sim.runner import RunResult, replication_seeds, run_replication
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ class Job:
     error: str | None = None
     cancelled: bool = False
     from_cache: bool = False
+    waiting: bool = False  # in line for a slot (Settings.max_running_jobs run at once)
     futures: list[Future] = field(default_factory=list)
 
     @property
@@ -70,16 +71,30 @@ class Job:
         return (self.finished or time.perf_counter()) - self.started
 
 
-class Runner:
-    """Cache of run results plus the background jobs that fill it."""
+class Busy(RuntimeError):
+    """Too many comparisons running and waiting: this one is refused (the page says so)."""
 
-    def __init__(self, workers: int = 1, cache_size: int = 48, max_jobs: int = 32):
+
+class Runner:
+    """Cache of run results plus the background jobs that fill it.
+
+    At most ``max_running`` jobs compute at once; up to ``max_waiting`` more wait in
+    line (``Job.waiting``, :meth:`ahead`); beyond that :meth:`submit` raises :class:`Busy`.
+    """
+
+    def __init__(self, workers: int = 1, cache_size: int = 48, max_jobs: int = 32,
+                 max_running: int = 2, max_waiting: int = 8):
+        self.max_running = max(1, int(max_running))
+        self.max_waiting = max(0, int(max_waiting))
+        self._line: list[str] = []  # ids of the jobs waiting for a slot, first come first served
+        self._computing = 0
         self.workers = max(1, int(workers))
         self.cache_size = cache_size
         self.max_jobs = max_jobs
         self._cache: OrderedDict[tuple, tuple[RunResult, object]] = OrderedDict()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.RLock()
+        self._turn = threading.Condition(self._lock)
         self._ids = itertools.count(1)
         self._pool: ProcessPoolExecutor | None = None
         self._closed = False
@@ -118,10 +133,8 @@ class Runner:
         if self.workers < 2 or self._closed:
             return None
         with self._lock:
-            if self._pool is None:
-                ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(["sim.model", "sim.runner"])
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            if self._pool is None:  # forkserver, engine preloaded; workers die with the server
+                self._pool = process_pool(self.workers, ["sim.model", "sim.runner"])
             return self._pool
 
     def warm_up(self) -> None:
@@ -140,8 +153,12 @@ class Runner:
                     return job
         todo = [(k, sc) for k, sc in zip(keys, scenarios) if self.get(k) is None]
         todo = list({k: (k, sc) for k, sc in todo}.values())  # a scenario listed twice runs once
-        job = Job(id=f"job{next(self._ids)}", total=len(todo) * replications, keys=keys)
+        job = Job(id=f"job{next(self._ids)}", total=len(todo) * replications, keys=keys,
+                  waiting=bool(todo))
         with self._lock:
+            active = sum(1 for j in self._jobs.values() if j.running and not j.from_cache)
+            if todo and active >= self.max_running + self.max_waiting:
+                raise Busy(f"{active} comparisons running or waiting")
             self._jobs[job.id] = job
             while len(self._jobs) > self.max_jobs:
                 self._jobs.popitem(last=False)
@@ -153,7 +170,33 @@ class Runner:
                          name=f"sim-{job.id}", daemon=True).start()
         return job
 
+    def ahead(self, job: Job) -> int:
+        """Jobs in line before ``job`` (0 once it computes)."""
+        with self._lock:
+            return self._line.index(job.id) if job.id in self._line else 0
+
     def _work(self, job: Job, todo, seed: int, replications: int) -> None:
+        with self._turn:  # wait in line (first come, first served), cancellable
+            self._line.append(job.id)
+            while not (job.cancelled or self._closed) and not (
+                    self._line[0] == job.id and self._computing < self.max_running):
+                self._turn.wait(timeout=0.2)
+            self._line.remove(job.id)
+            if job.cancelled or self._closed:
+                job.cancelled, job.waiting, job.finished = True, False, time.perf_counter()
+                self._turn.notify_all()
+                return
+            self._computing += 1
+            job.waiting = False
+        job.started = time.perf_counter()
+        try:
+            self._compute(job, todo, seed, replications)
+        finally:
+            with self._turn:
+                self._computing -= 1
+                self._turn.notify_all()
+
+    def _compute(self, job: Job, todo, seed: int, replications: int) -> None:
         seeds = replication_seeds(seed, replications)
         try:
             pool = self.pool()
@@ -178,7 +221,7 @@ class Runner:
             for f in job.futures:
                 f.cancel()
             job.futures, job.done = [], 0
-            return self._work(job, todo, seed, replications)
+            return self._compute(job, todo, seed, replications)
         except Exception as err:  # shown in the page as one line; the traceback stays in the log
             log.exception("comparison %s failed", job.id)
             job.error = f"{type(err).__name__}: {err}".splitlines()[0][:300]
@@ -204,5 +247,5 @@ class Runner:
             for job in self._jobs.values():
                 job.cancelled = True
             pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:  # the server stops: replications in progress are not waited for
+            kill_pool(pool)

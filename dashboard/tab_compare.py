@@ -22,6 +22,7 @@ from . import figures_compare as fc
 from . import i18n
 from .components import dropdown, field_label, graph_card, help_icon, stamp
 from .i18n import t
+from .runs import Busy
 from .scenarios import UploadError, bundled_names, colours_for, display_name, resolve
 from .theme import empty_figure
 
@@ -120,9 +121,16 @@ def layout(lang: str, state) -> dbc.Row:
 def _int(value, lo: int, hi: int, default: int) -> int:
     try:
         v = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return default
     return min(max(v, lo), hi)
+
+
+def _running(state, job, lang: str):
+    """The status line of a running job: computing, or waiting in line (and how far back)."""
+    if job.waiting:
+        return _alert(t("cmp.waiting", lang, n=state.runner.ahead(job) + 1), "info")
+    return t("common.loading", lang)
 
 
 def _alert(text: str, colour: str = "danger"):
@@ -229,7 +237,7 @@ def register(app, state) -> None:
             # the tab was re-rendered (language or tab switch): keep what is shown or running
             job = state.runner.job((job_data or {}).get("job"))
             if job is not None and job.running:
-                return no_update, False, t("common.loading", lang), 100 * job.done / max(job.total, 1), "", no_update
+                return no_update, False, _running(state, job, lang), 100 * job.done / max(job.total, 1), "", no_update
             if not shown:
                 return no_update, no_update, "", 0, "", no_update
             done = (t("cmp.cached", lang) if shown.get("cached")
@@ -256,12 +264,15 @@ def register(app, state) -> None:
         if work > s.max_work:
             return (no_update, True, _alert(t("cmp.too_much_work", lang, hm=i18n.num(work, lang)), "warning"),
                     0, "", no_update)
-        job = state.runner.submit(scenarios, seed, r)
+        try:
+            job = state.runner.submit(scenarios, seed, r)
+        except Busy:
+            return no_update, True, _alert(t("cmp.busy", lang), "warning"), 0, "", no_update
         payload = {"job": job.id, "scenarios": selected, "keys": [list(k) for k in job.keys]}
         if not job.running:
             result = {**payload, "elapsed": job.elapsed, "cached": job.from_cache}
             return payload, True, t("cmp.cached", lang), 100, "", result
-        return payload, False, t("common.loading", lang), 0, "", no_update
+        return payload, False, _running(state, job, lang), 0, "", no_update
 
     @app.callback(Output("cmp-progress", "value", allow_duplicate=True),
                   Output("cmp-progress", "label", allow_duplicate=True),
@@ -277,7 +288,7 @@ def register(app, state) -> None:
         label = t("cmp.progress", lang, done=job.done, total=job.total)
         value = 100 * job.done / max(job.total, 1)
         if job.running:
-            return value, label, t("common.loading", lang), no_update, False
+            return value, label, _running(state, job, lang), no_update, False
         if job.error:
             return value, "", _alert(t("cmp.failed", lang, msg=job.error)), no_update, True
         if job.cancelled:

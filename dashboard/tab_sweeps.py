@@ -54,6 +54,8 @@ def metric_label(name: str, lang: str) -> str:
 def load(state, name: str) -> sw.Sweep:
     """Open a sweep folder, cached by the names and times of its Parquet parts."""
     s = state.settings
+    if not isinstance(name, str) or name not in sw.list_sweeps(s.results_root):
+        raise sw.SweepError("not a results folder under the configured root")  # never a path
     d = s.results_root / name
     files = sw._parquet_files(d, s.max_sweep_files) if d.is_dir() else []
     sig = tuple((f.name, f.stat().st_mtime_ns) for f in files)

@@ -149,7 +149,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.parametrize("command,sig", [("sweep", signal.SIGKILL), ("sweep", signal.SIGTERM),
-                                         ("run", signal.SIGKILL)])
+                                         ("run", signal.SIGKILL), ("dashboard", signal.SIGTERM)])
 def test_no_worker_outlives_its_command(tmp_path, command, sig):
     """The parent alone is killed (as the OOM killer or a scheduler would): within 5 s no
     process it started remains — workers, forkserver, nothing."""
