@@ -99,8 +99,9 @@ def create_app(settings: Settings | None = None, bound_host: str | None = None) 
                                    max_running=settings.max_running_jobs,
                                    max_waiting=settings.max_waiting_jobs),
                      uploads=Uploads(settings))
-    app = Dash(__name__, title="sim · non-recours", update_title=None, assets_folder=str(ASSETS),
-               suppress_callback_exceptions=True, serve_locally=True)
+    # update_title=None: no "Updating..." page title (Dash accepts None; its stubs say str)
+    app = Dash(__name__, title="sim · non-recours", update_title=None,  # type: ignore[arg-type]
+               assets_folder=str(ASSETS), suppress_callback_exceptions=True, serve_locally=True)
     app.server.config["MAX_CONTENT_LENGTH"] = settings.request_max_bytes
     app.layout = shell(state)
 
@@ -123,7 +124,7 @@ def create_app(settings: Settings | None = None, bound_host: str | None = None) 
     empty_figure(i18n.DEFAULT_LANG).to_json()
     make_subplots(rows=1, cols=2)
     harden(app, settings, bound_host)  # after every callback: the CSP hashes Dash's inline scripts
-    app.sim_state = state
+    app.sim_state = state  # type: ignore[attr-defined]  # read by the tests and serve()
     return app
 
 

@@ -83,7 +83,7 @@ def own_hosts(bound: str) -> set[str]:
     hosts |= {n.lower() for n in names if n}
     for name in list(names):
         try:
-            hosts |= {ai[4][0].lower() for ai in socket.getaddrinfo(name, None)}
+            hosts |= {str(ai[4][0]).lower() for ai in socket.getaddrinfo(name, None)}
         except OSError:
             pass
     return hosts

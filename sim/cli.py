@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import time
@@ -314,10 +315,24 @@ def _terminate(signum, frame):
 
 
 def main(argv=None) -> int:
+    code = _main(argv)
+    from .experiments.executors import killed_pools_stuck
+    if argv is None and killed_pools_stuck():
+        # the command line, after a signal killed a pool whose manager thread does not end
+        # (the interpreter would join it at exit, for ever): nothing is left but to go
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _main(argv=None) -> int:
     ap = build_parser()
     try:
         args = ap.parse_args(argv)
-    except SystemExit as done:  # --help, --version, or a one-line usage error (exit 2)
+    except SystemExit as done:  # a one-line usage error: exit 2 (--help and --version: 0, as argparse)
+        if done.code in (0, None):
+            raise
         return done.code if isinstance(done.code, int) else EXIT_INPUT
     lang = getattr(args, "lang", "en")
     for name in ("replications", "workers"):

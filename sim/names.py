@@ -24,6 +24,10 @@ from typing import Any
 from .params import ScenarioError, show
 
 MAX_NAME = 80
+# the same rule for editors (JSON Schema, ECMA-262 and Python regex alike), a little looser in
+# the characters it lets through: no leading dot, dash, plus or space; no separator, colon or
+# control character; single spaces; no trailing space or dot
+NAME_SCHEMA_PATTERN = r"^[^\s./\\:+\-](?:[^/\\:\x00-\x1f\x7f ]| (?! ))*(?<![ .])$"
 _NAME = re.compile(r"\w(?:[\w.+-]| (?! ))*")
 _BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -65,7 +69,7 @@ def text_problem(value: str) -> str | None:
     return f"a control character (U+{ch:04X}) at character {m.start() + 1}"
 
 
-def check_tree(node: Any, *, source: str | None = None, path: str = "") -> None:
+def check_tree(node: Any, *, source: str | None = None, path: str | None = "") -> None:
     """Walk a parsed document: every key a string, every string (key or value) text."""
     if isinstance(node, str):
         problem = text_problem(node)

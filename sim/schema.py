@@ -20,6 +20,7 @@ from typing import Any
 
 from . import __version__
 from .calibration import preset_names
+from .names import MAX_NAME, NAME_SCHEMA_PATTERN
 from .defaults import SCENARIO
 from .params import Param
 from .policies import REGISTRY as POLICIES
@@ -104,6 +105,8 @@ def scenario_schema() -> dict:
     """The JSON Schema (draft 2020-12) of a scenario file."""
     body = tree_schema(SCENARIO)
     props = body["properties"]
+    props["name"] = {**props["name"], "minLength": 1, "maxLength": MAX_NAME,
+                     "pattern": NAME_SCHEMA_PATTERN}
     props["preset"] = {**props["preset"], "enum": [*preset_names(), "none"]}
     props["legislation"] = {**props["legislation"], "pattern": r"^\d{4}-\d{2}$"}
     props["benefits_enabled"] = {**props["benefits_enabled"], "minItems": 1}

@@ -66,7 +66,8 @@ class StrictLoader(yaml.SafeLoader):
 StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
 # a date (2016-04-01, or 2016-02-30 that cannot be one) stays the text it is: no parameter is a
 # datetime, and the field's own check then names it
-StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                             StrictLoader.construct_yaml_str)  # type: ignore[type-var]
 
 
 def parse(text: str) -> Any:

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from .params import ScenarioError
+from .safe_read import read_bounded
 from .scenario import MAX_FILE_BYTES, from_dict, load, read_yaml, resolve_path
 
 MAX_PROBLEMS = 200
@@ -101,9 +102,8 @@ def problems(path: str | os.PathLike) -> list[ScenarioError]:
         load(path)
         return []
     except ScenarioError as first:
-        try:
-            with open(resolve_path(path), "rb") as fh:
-                raw = read_yaml(fh.read(MAX_FILE_BYTES + 1), str(path))
+        try:  # read as load() did: a regular file, bounded (a FIFO was refused above)
+            raw = read_yaml(read_bounded(resolve_path(path), MAX_FILE_BYTES), str(path))
         except (ScenarioError, OSError):
             return [first]
         if not isinstance(raw, dict):

@@ -89,7 +89,7 @@ from sim.names import check_name  # noqa: E402
 from sim.params import HugeNumber  # noqa: E402
 
 PATHS = [path for path, _ in LEAVES]
-POLICY_LEAVES = [(kind, path) for kind, cls in sorted(REGISTRY.items()) for path, _ in iter_params(cls.params)]
+POLICY_LEAVES = [(kind, path) for kind, cls in sorted(REGISTRY.items()) for path, _ in leaves(cls.params)]
 
 numbers = st.one_of(
     st.integers(-(2**70), 2**70), st.floats(allow_nan=True, allow_infinity=True),
@@ -147,7 +147,7 @@ def test_every_leaf_takes_hostile_values_cleanly(path, data):
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_every_policy_parameter_takes_hostile_values_cleanly(kind, key, data):
-    p = dict(iter_params(REGISTRY[kind].params))[key]
+    p = dict(leaves(REGISTRY[kind].params))[key]
     value = data.draw(value_or_hostile(p), label=key)
     extra = data.draw(st.dictionaries(st.one_of(strings, st.integers()), types, max_size=2), label="extra")
     spec = {"type": kind, "start": data.draw(st.one_of(st.integers(0, 11), numbers, types)), **extra}

@@ -35,6 +35,7 @@ Task = tuple[Any, tuple]
 PR_SET_PDEATHSIG = 1
 WATCH_SECONDS = 0.5
 _POOLS: "weakref.WeakSet[ProcessPoolExecutor]" = weakref.WeakSet()
+_KILLED: list[threading.Thread] = []  # manager threads of killed pools (see cli.main)
 
 
 def _start_time(pid: int) -> str | None:
@@ -102,6 +103,19 @@ def kill_pool(pool: ProcessPoolExecutor) -> None:
             pass
     pool.shutdown(wait=False, cancel_futures=True)
     _POOLS.discard(pool)
+    thread = getattr(pool, "_executor_manager_thread", None)
+    if thread is not None:
+        _KILLED.append(thread)
+
+
+def killed_pools_stuck(timeout: float = 3.0) -> bool:
+    """Whether the manager thread of a killed pool is still running after ``timeout``
+    seconds: it may wait for ever on a pipe a killed worker left half-written, and the
+    interpreter would join it at exit."""
+    deadline = time.monotonic() + timeout
+    for t in _KILLED:
+        t.join(max(0.0, deadline - time.monotonic()))
+    return any(t.is_alive() for t in _KILLED)
 
 
 def kill_all_pools() -> None:
@@ -248,7 +262,7 @@ class DaskExecutor(Executor):
                                 source="--scheduler" if scheduler else "--dask-local") from None
         self.slots = max(1, sum(self.client.nthreads().values()))
         self._checked = time.monotonic()
-        self._ac = None
+        self._ac: Any = None
 
     def describe(self) -> dict:
         return {"kind": "dask", "scheduler": self.address, "local": self.cluster is not None,

@@ -203,7 +203,7 @@ def _factor(path: str, spec: Any, design: str, source: str) -> Factor:
     return Factor(path, lo=float(lo), hi=float(hi), steps=steps, integer=integer)
 
 
-def _design(raw: Any, source: str) -> dict:
+def _design(raw: Any, source: str) -> dict[str, Any]:
     if isinstance(raw, str):
         raw = {"type": raw}
     if not isinstance(raw, dict) or "type" not in raw:
@@ -217,7 +217,7 @@ def _design(raw: Any, source: str) -> dict:
         if k != "type" and k not in DESIGN_KEYS[kind]:
             allowed = ", ".join(DESIGN_KEYS[kind]) or "none"
             raise _err(f"unknown key for the {kind} design (allowed: {allowed})", source, f"design.{k}")
-    out = {"type": kind}
+    out: dict[str, Any] = {"type": kind}
     if kind != "factorial":
         if "samples" not in raw:
             raise _err(f"the {kind} design needs samples", source, "design.samples")
@@ -227,9 +227,9 @@ def _design(raw: Any, source: str) -> dict:
         if kind == "sobol" and n & (n - 1):
             raise _err(f"Saltelli sampling needs a power of 2 (got {n})", source, "design.samples")
         out["samples"] = n
-        seed = raw.get("seed", 0)
-        out["seed"] = _number(seed, source, "design.seed", integer=True)
-        if out["seed"] < 0:
+        design_seed = _number(raw.get("seed", 0), source, "design.seed", integer=True)
+        out["seed"] = design_seed
+        if design_seed < 0:
             raise _err("expected a non-negative whole number", source, "design.seed")
     if kind == "sobol":
         so = raw.get("second_order", False)
@@ -326,7 +326,7 @@ def load_sweep(path: str | Path, sets: Iterable[str] = (), replications: int | N
     varied = {f.path for f in factors}
     for k, v in fixed.items():
         if k in varied:  # the sweep would silently override it at every point
-            raise _err(f"is also varied under parameters; set it in one place only", source,
+            raise _err("is also varied under parameters; set it in one place only", source,
                        f"set.{k}")
         try:
             base = base.with_overrides({k: v})
@@ -371,7 +371,7 @@ def design_points(factors: list[Factor], design: dict) -> int:
     """Points of the design, counted without building any (see :func:`sim.experiments.design.n_points`)."""
     kind, d = design["type"], len(factors)
     if kind == "factorial":
-        return math.prod(len(f.values) if f.discrete else f.steps for f in factors)
+        return math.prod(len(f.values or ()) if f.discrete else (f.steps or 0) for f in factors)
     if kind == "lhs":
         return design["samples"]
     if kind == "sobol":
@@ -391,7 +391,7 @@ def sweep_work(spec: SweepSpec, workers: int = 1) -> "limits.Work":
         top["population.households"] = count_households(population_path(spec.base))
     for f in spec.factors:
         if f.path in top:
-            vals = [v for v in (f.values if f.discrete else (f.lo, f.hi))
+            vals = [v for v in ((f.values or ()) if f.discrete else (f.lo, f.hi))
                     if isinstance(v, (int, float)) and not isinstance(v, bool)]
             if vals:
                 top[f.path] = int(math.ceil(max(vals)))
