@@ -214,6 +214,9 @@ class Runner:
         except CancelledError:
             job.cancelled = True
         except BrokenProcessPool:
+            if self._closed or job.cancelled:  # the server stops and killed its pool: stop too
+                job.cancelled = True
+                return
             # workers could not start (e.g. an unguarded __main__): run in this thread from now on
             log.warning("worker processes unavailable; running replications in the server process")
             with self._lock:

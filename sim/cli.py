@@ -308,21 +308,25 @@ def _preflight(args) -> None:
 
 def _terminate(signum, frame):
     # SIGTERM (a scheduler's or the user's kill): the worker processes are killed at once,
-    # then the command unwinds like Ctrl+C (pools and clusters closed by their `finally`)
-    from .experiments.executors import kill_all_pools
-    kill_all_pools()
+    # then the command unwinds like Ctrl+C (the pools are shut down below, out of the handler:
+    # the handler may have interrupted a pool holding its own lock)
+    from .experiments.executors import signal_workers
+    signal_workers()
     raise KeyboardInterrupt
 
 
 def main(argv=None) -> int:
-    code = _main(argv)
-    from .experiments.executors import killed_pools_stuck
-    if argv is None and killed_pools_stuck():
-        # the command line, after a signal killed a pool whose manager thread does not end
-        # (the interpreter would join it at exit, for ever): nothing is left but to go
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+    code = 1
+    try:
+        code = _main(argv)
+    finally:
+        from .experiments.executors import killed_pools_stuck
+        if argv is None and killed_pools_stuck():
+            # the command line, after a signal killed a pool whose manager thread does not end
+            # (the interpreter would join it at exit, for ever): nothing is left but to go
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
     return code
 
 

@@ -30,7 +30,8 @@ Task = tuple[Any, tuple]
 # close and exits; each worker then gets SIGKILL from the kernel (PR_SET_PDEATHSIG, set
 # when it starts), and a watch thread ends it too if its command is gone (other systems,
 # or a parent that died before the worker could ask).  A SIGTERM to the command kills
-# the workers of every live pool (:func:`kill_all_pools`) before it unwinds.
+# the workers of every live pool at once (:func:`signal_workers`, in the handler); the
+# command then unwinds and shuts the pools down (:func:`kill_all_pools`).
 
 PR_SET_PDEATHSIG = 1
 WATCH_SECONDS = 0.5
@@ -99,9 +100,12 @@ def kill_pool(pool: ProcessPoolExecutor) -> None:
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
         try:
             proc.kill()
-        except (OSError, ValueError):
+        except Exception:  # noqa: BLE001 - not started, already gone, closed: nothing to kill
             pass
-    pool.shutdown(wait=False, cancel_futures=True)
+    try:
+        pool.shutdown(wait=False, cancel_futures=True)
+    except Exception:  # noqa: BLE001 - a pool broken half-way through starting
+        pass
     _POOLS.discard(pool)
     thread = getattr(pool, "_executor_manager_thread", None)
     if thread is not None:
@@ -119,9 +123,23 @@ def killed_pools_stuck(timeout: float = 3.0) -> bool:
 
 
 def kill_all_pools() -> None:
-    """Kill the workers of every live pool of this process (on SIGTERM)."""
+    """Kill the workers of every live pool of this process and shut the pools down."""
     for pool in list(_POOLS):
         kill_pool(pool)
+
+
+def signal_workers() -> None:
+    """SIGKILL every worker of every live pool: safe in a signal handler, which may have
+    interrupted the pool itself while it held its locks (so nothing here takes a lock;
+    :func:`kill_all_pools` shuts the pools down afterwards, outside the handler)."""
+    for pool in list(_POOLS):
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            pid = getattr(proc, "pid", None)
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
 
 
 def default_workers() -> int:
