@@ -27,12 +27,26 @@ CHANNEL_NAMES = tuple(c.name for c in Channel)
 DEFAULT_LEGISLATION = benefit_tables.DEFAULT_LEGISLATION
 
 
+AGENCIES = ("caf", "carsat")
+NAMES = ("prime_activite", "rsa", "aspa", "housing_benefit")
+
+
 def _claiming(channels, complexity, renewal, delay, email, aware, complexity_src,
-              renewal_src="CAF: quarterly declaration (DTR)"):
+              renewal_src="CAF: quarterly declaration (DTR)", agency="caf", linked=(),
+              linked_src="",
+              channels_src="CAF: online claim, paper form at the CAF or by post, or through "
+                           "a social worker or a France Services point; no claim by phone"):
     """The claiming-process parameters every benefit has."""
     return {
-        "channels": Param(list(channels), kind="strs", choices=CHANNEL_NAMES,
-                          doc="routes through which a claim can be lodged"),
+        "channels": Param(list(channels), kind="strs", choices=CHANNEL_NAMES, source=channels_src,
+                          doc="routes through which a claim can be lodged ('counter' is the "
+                              "agency's paper route: a file lodged at a counter or posted)"),
+        "granted_with": Param(list(linked), kind="strs", choices=tuple(NAMES), source=linked_src,
+                              doc="benefits whose recipients get this one without a claim when "
+                                  "they become eligible (through their own declaration)"),
+        "agency": Param(agency, kind="choice", choices=AGENCIES,
+                        doc="the body that pays it: a household it already pays is in contact "
+                            "with it (info_agency)"),
         "complexity": Param(complexity, "0-1", 0, 1, complexity_src,
                             doc="skill needed to file alone with even odds"),
         "renewal_months": Param(renewal, "months", 0, 24, renewal_src,
@@ -40,9 +54,11 @@ def _claiming(channels, complexity, renewal, delay, email, aware, complexity_src
         "processing_months": Param(delay, "months", 0, 12, "CAF/CARSAT processing times",
                                    kind="int"),
         "email_required": Param(email, kind="bool", source="CAF e-mail obligation (Mazet 2017)"),
-        "awareness_on_entry": Param(aware, "probability", 0, 1,
-                                    "assumption; fitted in calibration",
-                                    doc="chance that a newly eligible household knows the right"),
+        "knows_on_entry": Param(aware, "probability", 0, 1,
+                                "assumption: how well known the benefit is",
+                                doc="chance that a newly eligible household knows the benefit "
+                                    "exists (it then believes itself eligible with "
+                                    "process.belief_on_learning)"),
     }
 
 
@@ -80,7 +96,10 @@ class PrimeActivite(Benefit):
     label = "Prime d'activité"
     params = _claiming(["online_alone", "online_relative", "counter", "social_services",
                         "association"], 0.35, 3, 1, False, 0.55,
-                       "assumption: short online form (CNAF)")
+                       "assumption: short online form (CNAF)", linked=["rsa"],
+                       linked_src="Assemblée nationale, answer of the minister (2017): RSA "
+                                  "recipients who take up work need not claim the prime "
+                                  "d'activité")
 
 
 class RSA(Benefit):
@@ -89,7 +108,7 @@ class RSA(Benefit):
     name = "rsa"
     label = "RSA"
     params = _claiming(["online_alone", "online_relative", "counter", "social_services",
-                        "association"], 0.5, 3, 1, False, 0.65,
+                        "association"], 0.5, 3, 1, False, 0.5,
                        "assumption: long form, many documents")
 
 
@@ -98,8 +117,11 @@ class ASPA(Benefit):
 
     name = "aspa"
     label = "ASPA (minimum vieillesse)"
-    params = _claiming(["counter", "phone", "social_services", "association"], 0.6, 0, 3, False,
-                       0.45, "assumption: paper file, proofs of all resources")
+    params = _claiming(["counter", "social_services", "association"], 0.6, 0, 3, False,
+                       0.45, "assumption: paper file, proofs of all resources", agency="carsat",
+                       channels_src="CNAV form (service-public.fr): a paper form to the pension "
+                                    "fund, by post or at a branch, or with a social worker; "
+                                    "online only since January 2026; no claim by phone")
 
 
 class HousingBenefit(Benefit):

@@ -57,8 +57,19 @@ POPULATION = {
     "pension_median": Param(1450.0, "EUR/month", 100, 10_000,
                             source="DREES 2021: mean own-right pension ~1,500 EUR net"),
     "pension_sigma": Param(0.45, "log-sd", 0.05, 2, source="assumption"),
-    "reluctance_sigma": Param(1.0, "log-sd", 0, 5,
-                              source="assumption: ODENORE non-demand by choice is persistent"),
+    "reluctance_sigma": Param(0.5, "log-sd", 0, 5,
+                              source="assumption: idiosyncratic spread of the psychological cost "
+                                     "around what traits predict"),
+    "other_benefit": {
+        "families": Param(0.9, "probability", 0, 1,
+                          source="CNAF: family allowances from the second child (universal); "
+                                 "family benefits for younger children"),
+        "renters_low_income": Param(0.7, "probability", 0, 1,
+                                    source="assumption: housing benefit for renters in the bottom "
+                                           "two quintiles (CNAF: 6.5 M households, mostly renters)"),
+        "social_renters_factor": Param(1.2, "factor", 0, 5,
+                                       source="assumption: APL in social housing is near universal"),
+    },
     "digital": {
         "intercept": Param(2.85, "logit", -10, 10, source="fitted to INSEE Première 1780"),
         "age": Param([0.95, 0.6, 0.6, -0.9, -2.25], "logit", -10, 10, kind="floats", length=5,
@@ -105,31 +116,98 @@ POPULATION = {
 PROCESS = {
     "income_redraw_rate": Param(0.04, "probability/month", 0, 1,
                                 source="assumption: DREES, a third of RSA recipients leave within "
-                                       "a year; job and pay changes"),
-    "info_base": Param(0.03, "probability/month", 0, 1, source="assumption (calibrated)"),
+                                       "a year; job and pay changes (calibrated)"),
+    # -- information (DOMAIN §3 step 2): knowing the benefit, then believing oneself eligible --
+    "info_base": Param(0.005, "probability/month", 0, 1,
+                       source="assumption (calibrated): media, word of mouth; learning that the "
+                              "benefit exists (CNAF e-ssentiel 124: 46 % of RSA never-recipients "
+                              "did not know it)"),
     "info_relatives": Param(0.03, "probability/month", 0, 1,
-                            source="assumption: relatives pass information on"),
-    "info_contact": Param(0.6, "probability", 0, 1,
-                          source="assumption: a served contact proposes the right"),
+                            source="assumption: relatives and colleagues pass the right on (CNAF "
+                                   "2020 qualitative study of the prime d'activité: the trigger "
+                                   "of a late claim is most often someone close)"),
+    "info_agency": Param(0.2, "probability/month", 0, 1,
+                         source="assumption (calibrated): the agency flags an unclaimed right in "
+                                "the file of a household it already pays (DREES 2022: RSA "
+                                "non-take-up 16 % among prime d'activité recipients vs 39 %)"),
+    "belief_on_learning": Param(0.5, "probability", 0, 1,
+                                source="assumption (calibrated): learning that a benefit exists "
+                                       "is not learning one is eligible (CNAF 2012: 19 % of RSA "
+                                       "never-recipients knew it and were sure not to be eligible)"),
+    "belief_update": Param(0.05, "probability/month", 0, 1,
+                           source="assumption (calibrated): a household that knows the benefit "
+                                  "checks again whether it is eligible (online simulator)"),
+    "belief_update_offline": Param(0.3, "factor", 0, 1,
+                                   source="assumption: without going online, re-checking "
+                                          "eligibility is rarer (the CAF simulator)"),
+    "propose": {
+        "counter": Param(0.5, "probability", 0, 1,
+                         source="assumption: counter staff check other rights at a visit"),
+        "phone": Param(0.2, "probability", 0, 1,
+                       source="assumption: a phone agent answers the question asked"),
+        "social_services": Param(0.7, "probability", 0, 1,
+                                 source="assumption: social workers review rights (accès aux "
+                                        "droits is core social work)"),
+        "association": Param(0.6, "probability", 0, 1,
+                             source="assumption: France Services agents are trained to "
+                                    "check other rights"),
+        "relative": Param(0.3, "probability", 0, 1,
+                          source="assumption: a relative helping online may notice a right"),
+    },
+    "propose_load_drop": Param(0.5, "share", 0, 1,
+                               source="assumption: at full load an agent proposes half as often "
+                                      "(UNCCAS 2019: saturation crowds out access to rights)"),
     "core_contact_rate": Param(0.04, "probability/month", 0, 1,
-                               source="assumption: low-income households seen by social services"),
+                               source="assumption: households followed by social services "
+                                      "(bottom income quintile, RSA recipients) see a social "
+                                      "worker about every two years"),
+    "call_rate": Param(0.12, "probability/month", 0, 1,
+                       source="assumption: recipients call the agency about their file (the "
+                              "demand that fills its phone line)"),
     "value_of_time": Param(15.0, "EUR/hour", 0, 100,
                            source="SMIC net hourly 2021 ~ 8.1 EUR, plus transport and childcare"),
-    "gain_horizon": Param(1.5, "months", 0.5, 60, source="assumption: households weigh the next quarter's payments"),
+    # -- the decision to claim (step 3) ---------------------------------------------------
+    "gain_horizon": Param(1.5, "months", 0.5, 60,
+                          source="assumption: households weigh the next quarter's payments"),
     "turnover_rate": Param(0.008, "probability/month", 0, 1,
                            source="INSEE: ~10 % of households move each year; formation, separation"),
     "mortality_75_plus": Param(0.006, "probability/month", 0, 1,
                                source="INSEE: death rate ~7 % a year after 75 (household replaced)"),
-    "claim_scale": Param(100.0, "EUR", 1, 10_000, source="assumption (calibrated)"),
+    "claim_scale": Param(100.0, "EUR", 1, 10_000, source="assumption: spread of the decision"),
     "claim_max": Param(0.35, "probability/month", 0, 1,
                        source="assumption: claiming takes time to decide"),
+    "claim_floor_hours": Param(1.0, "hours", 0, 100,
+                               source="assumption: the least any claim costs (an hour of "
+                                      "forms); a gain below it is a 'low financial interest'"),
     "stigma": {
-        "prime_activite": Param(60.0, "EUR", 0, 10_000, source="assumption: low stigma in-work"),
-        "rsa": Param(300.0, "EUR", 0, 10_000, source="assumption: welfare stigma (ODENORE)"),
-        "aspa": Param(450.0, "EUR", 0, 10_000,
-                      source="assumption: recovery on estate deters claims (DREES 2022)"),
+        "prime_activite": Param(60.0, "EUR", 0, 10_000, source="assumption (calibrated): low "
+                                "stigma in-work (DGCS 2017: less stigmatising than RSA activité)"),
+        "rsa": Param(150.0, "EUR", 0, 10_000,
+                     source="assumption (calibrated): welfare stigma (ODENORE)"),
+        "aspa": Param(300.0, "EUR", 0, 10_000,
+                      source="assumption (calibrated): recovery on estate deters claims "
+                             "(DREES 2022)"),
         "housing_benefit": Param(30.0, "EUR", 0, 10_000,
                                  source="assumption: little stigma (a common CAF benefit)"),
+    },
+    "psych": {
+        "couple_no_children": Param(0.5, "log-factor", -5, 5,
+                                    source="calibrated: couples 'feel they manage better' (CNAF "
+                                           "2012; DREES 2022: 49 % non-take-up of childless "
+                                           "couples vs 16 % of single mothers)"),
+        "diploma": Param([0.0, 0.3, 0.6], "log-factor", -5, 5, kind="floats", length=3,
+                         source="calibrated: graduates refuse more to depend on assistance and "
+                                "believe their situation transitory (CNAF 2012: lower non-take-up "
+                                "without a diploma)"),
+        "owner": Param(0.5, "log-factor", -5, 5,
+                       source="calibrated: owners claim less (DREES 2022: 61 % vs 15 % in "
+                              "social housing)"),
+        "employed": Param(0.2, "log-factor", -5, 5,
+                          source="assumption: in work, the need looks transitory (CNAF 2012)"),
+        "known_to_agency": Param(-1.5, "log-factor", -5, 5,
+                                 source="calibrated: already an allocataire, the threshold of "
+                                        "asking is crossed (DREES 2022: RSA non-take-up 18 % "
+                                        "among housing-benefit recipients vs 57 %)"),
     },
     "learning_cost": Param(250.0, "EUR", 0, 10_000, source="assumption (Herd & Moynihan)"),
     "fear_of_error": Param(150.0, "EUR", 0, 10_000, source="assumption (Herd & Moynihan)"),
@@ -138,6 +216,13 @@ PROCESS = {
     "mediated_cost": Param(120.0, "EUR", 0, 10_000,
                            source="assumption: asking a stranger for help"),
     "relative_cost": Param(60.0, "EUR", 0, 10_000, source="assumption: asking a favour"),
+    "paper_cost": Param(60.0, "EUR", 0, 10_000,
+                        source="assumption (calibrated): asking for the paper form of an "
+                               "online-first benefit (DGCS 2017: 13 % of first claims of the "
+                               "prime d'activité on paper)"),
+    "memory_penalty": Param(100.0, "EUR", 0, 10_000,
+                            source="assumption: a route that failed is expected to fail again"),
+    # -- routes, time and travel (step 4) -----------------------------------------------------
     "travel_hours": Param([0.5, 1.0, 1.8], "hours/trip", 0, 24, kind="floats", length=3,
                           source="assumption: INSEE access times to services by territory"),
     "closed_travel_factor": Param(2.5, "factor", 1, 20,
@@ -145,10 +230,22 @@ PROCESS = {
     "online_detour_hours": Param(6.0, "hours at skill 0", 0, 100,
                                  source="assumption: e-mail, scans, codes, return trips (Mazet 2017)"),
     "email_setup_hours": Param(2.0, "hours", 0, 100,
-                               source="assumption: creating an e-mail address with a helper"),
+                               source="assumption: creating an e-mail address (household and "
+                                      "helper time)"),
+    "self_email_skill": Param(0.4, "skill 0-1", 0, 1,
+                              source="assumption: above it a household creates an address itself"),
     "booking_hours": Param(1.0, "hours", 0, 100,
                            source="assumption: booking a counter appointment online"),
     "paperwork_hours": Param(4.0, "hours at complexity 1", 0, 100, source="assumption"),
+    "known_file_factor": Param(0.5, "factor", 0, 1,
+                               source="assumption (calibrated): the agency already holds the file "
+                                      "of a household it pays, the claim is lighter (DREES 2022: "
+                                      "RSA non-take-up 16 % among prime d'activité recipients)"),
+    "seek_help_hours": Param(1.0, "hours", 0, 100,
+                             source="assumption: finding where to get help and getting there "
+                                    "the first time"),
+    "queue_hours": Param(0.5, "hours/month", 0, 100,
+                         source="assumption: calls and trips while a claim waits for a slot"),
     "choice_scale": Param(25.0, "EUR", 0.1, 10_000, source="assumption: logit noise"),
     "min_skill_online": Param(0.15, "skill 0-1", 0, 1,
                               source="assumption: below it going online alone is no option"),
@@ -164,6 +261,9 @@ PROCESS = {
         "mediated": Param(0.08, "probability", 0, 1, source="assumption"),
     },
     "max_failures": Param(3, "attempts", 1, 50, kind="int", source="assumption"),
+    "follow_up_months": Param(3, "months", 1, 60, kind="int",
+                              source="convention: a failed attempt not followed by another within "
+                                     "a quarter counts as giving up (outcomes after a failure)"),
     "give_up_months": Param(12, "months", 1, 120, kind="int", source="assumption"),
     "queue_leave": Param(0.3, "probability/month", 0, 1,
                          source="assumption: some leave a saturated queue"),
@@ -177,12 +277,18 @@ PROCESS = {
         "renewal": Param(0.5, "hours/renewal", 0, 100, source="assumption"),
         "core_contact": Param(1.5, "hours/contact", 0, 100, source="assumption"),
     },
+    "teach_load_drop": Param(0.5, "share", 0, 1,
+                             source="assumption: at full load a mediator teaches half as often "
+                                    "as with time to spare"),
     "credentials_left": Param(0.5, "probability", 0, 1,
                               source="Mazet 2017: access codes kept in agents' drawers"),
     "practice_gain": Param(0.03, "skill/attempt", 0, 1, source="assumption"),
-    "teach_gain": Param(0.12, "skill/session", 0, 1, source="assumption"),
+    "teach_gain": Param(0.15, "skill/session", 0, 1,
+                        source="assumption: a taught session moves a household towards filing "
+                               "alone"),
     "autonomy_skill": Param(0.5, "skill 0-1", 0, 1,
-                            source="assumption: skill above which a household files alone"),
+                            source="assumption: skill above which a household files alone; a "
+                                   "household done-for below it needs help again"),
     "quasi_user_rate": Param(0.02, "probability/month", 0, 1,
                              source="assumption: quasi-users go online soon"),
     "dropout_rate": Param(0.001, "probability/month", 0, 1, source="assumption"),
@@ -195,16 +301,26 @@ INSTITUTIONS = {
                                 source="baseline: all counters open (pre-2015)"),
     "counter_hours_factor": Param(1.0, "factor", 0, 10, source="baseline opening hours"),
     "appointment_only": Param(False, kind="bool", source="baseline: walk-in counters"),
+    "phone_calls": Param(250.0, "calls answered/month per 10k households", 0, 100_000,
+                         source="calibrated: CNAF 2016, 78.4 % of calls answered"),
     "social_worker_hours": Param(120.0, "hours/month per 10k households", 0, 100_000,
                                  source="assumption: ~1 FTE polyvalent social worker per 10k households"),
-    "digital_share_cap": Param(0.2, "share of hours", 0, 1,
-                               source="assumption: UNCCAS 2019, digital help crowds out core work"),
+    "digital_share_cap": Param(1.0, "share of hours", 0, 1,
+                               source="baseline: no fixed cap, digital help and core work share "
+                                      "the hours by demand (UNCCAS 2019: digital help crowds out "
+                                      "core work); a policy may protect core work"),
     "association_hours": Param(20.0, "hours/month per 10k households", 0, 100_000,
                                source="assumption: a few mediation points, pre-France Services"),
     "association_presence": Param([0.95, 0.7, 0.4], "share of households in reach", 0, 1,
                                   kind="floats", length=3, source="assumption"),
-    "teach_share": Param(0.25, "share of mediated help", 0, 1,
-                         source="Emmaüs Connect 2016: 75 % of social workers do it for users"),
+    "teach_propensity": Param(0.6, "probability", 0, 1,
+                              source="assumption: a mediator with time teaches an equipped "
+                                     "household; under load they do it for them (Emmaüs "
+                                     "Connect 2016: 75 % of social workers do it in the "
+                                     "user's place)"),
+    "orientation_rate": Param(0.15, "probability", 0, 1,
+                              source="assumption: the agency orients a share of failed online "
+                                     "claimants to social services or France Services"),
 }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .benefits import AGENCIES
 from .categories import Channel
 
 
@@ -24,15 +25,20 @@ class Levers:
     counter_hours_factor: float
     appointment_only: bool
     social_worker_hours: float  # hours/month per 10k households
-    digital_share_cap: float
+    digital_share_cap: float  # most of social workers' hours digital help may take (1: no cap)
     association_hours: float  # hours/month per 10k households
     association_presence: np.ndarray  # (3,) share of households with a mediation point in reach
-    teach_share: float  # share of mediated help given as teaching
+    teach_propensity: float  # chance a mediator with time teaches an equipped household
+    phone_calls: float  # calls/month per 10k households
+    orientation_rate: float  # failed online claimants the agency orients to mediation
+    agency: np.ndarray  # (n_benefits,) index into benefits.AGENCIES
+    mediation_mode: str = "endogenous"  # or "do_for" / "teach" (a policy imposes it)
+    paper_route: np.ndarray | None = None  # (n_benefits,) bool: online-first with a paper form
     association_travel: float = 1.0  # factor on travel time to a mediation point
     alternative_route: bool = False  # counter/phone kept for vulnerable households
     alternative_age: int = 75
     alternative_skill: float = 0.5
-    detection_rate: float = 0.0  # failed online claimants oriented to mediation
+    detection_rate: float = 0.0  # detection policy: non-autonomous non-claimants booked a slot
     campaign: np.ndarray | None = None  # (n_benefits,) extra monthly awareness probability
     automatic_share: np.ndarray | None = None  # (n_benefits,) monthly auto-enrolment probability
     automatic_renewal: np.ndarray | None = None  # (n_benefits,) bool
@@ -63,7 +69,12 @@ class Levers:
             digital_share_cap=inst["digital_share_cap"],
             association_hours=inst["association_hours"],
             association_presence=np.asarray(inst["association_presence"], dtype=float),
-            teach_share=inst["teach_share"],
+            teach_propensity=inst["teach_propensity"],
+            phone_calls=inst["phone_calls"],
+            orientation_rate=inst["orientation_rate"],
+            agency=np.array([AGENCIES.index(sc["benefits"][n]["agency"]) for n in benefit_names],
+                            dtype=np.int8),
+            paper_route=np.zeros(nb, dtype=bool),
             campaign=np.zeros(nb),
             automatic_share=np.zeros(nb),
             automatic_renewal=np.zeros(nb, dtype=bool),

@@ -5,50 +5,79 @@ the end of the month; rates are fractions 0-1, money is EUR per month, time is
 hours.  Submodels record flows where they happen (``ledger.flow``); stocks and
 the ODENORE causes are measured at the end of the month (``measure``).
 
-ODENORE cause of an eligible non-recipient (exactly one):
-- non_knowledge: does not know the right;
-- non_proposition: does not know it after a saturated service failed to tell
-  them, or waits in a queue for a mediated slot that was not offered;
-- non_demand: knows, has not lodged a claim (including giving up after failures);
-- non_reception: lodged a claim that is being processed, was rejected, or a
-  payment suspended after a failed renewal.
+ODENORE cause and sub-cause of an eligible non-recipient (exactly one each,
+:class:`sim.categories.SubCause`), by precedence:
+
+- non_reception: a lodged claim being processed (*processing*), rejected as
+  incomplete (*rejected*), a payment suspended after a failed declaration
+  (*suspended*), or a claim waiting for a counter or phone slot (*agency_queue*);
+- non_proposition: waiting for social services or an association
+  (*waiting_for_help*), or, not knowing the right, in contact with a service
+  that did not propose it (*not_proposed*);
+- non_knowledge: not knowing the benefit exists (*unaware*), or knowing it and
+  believing oneself ineligible (*believes_ineligible*);
+- non_demand: knowing the right and not claiming, by choice (*low_gain*,
+  *stigma_autonomy*), deterred by the route (*deterred_by_route*: the cheapest
+  open route costs too much, none is open, a relative who could not help yet,
+  a failed attempt, giving up after failures), or not yet (*not_yet*).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .categories import GROUP_LABELS, Cause, Channel, ClaimState
+from .categories import (GROUP_LABELS, AfterFailure, AgeBand, Cause, Channel, ClaimState,
+                         DemandReason, SubCause, SUBCAUSE_OF)
 
+CAUSE_SERIES = ("n_non_knowledge", "n_non_proposition", "n_non_demand", "n_non_reception")
+SUBCAUSE_SERIES = tuple(f"n_{s.name}" for s in SubCause)
+CHANNEL_NAMES = tuple(c.name for c in Channel)
+LODGED_SERIES = tuple(f"new_lodged_{c}" for c in CHANNEL_NAMES)
+RENEWED_SERIES = tuple(f"new_renewed_{c}" for c in CHANNEL_NAMES)
 # flows and stocks per benefit: (months, n_benefits)
 PER_BENEFIT = (
-    "n_eligible", "n_receiving", "n_non_knowledge", "n_non_proposition", "n_non_demand",
-    "n_non_reception", "n_persistent", "unclaimed_euros", "paid_euros",
-    "new_entries", "new_exits", "new_informed", "new_not_proposed", "new_claims", "new_awards",
-    "new_rejections", "new_renewals", "new_suspensions", "new_gave_up", "new_automatic",
+    "n_eligible", "n_receiving", *CAUSE_SERIES, *SUBCAUSE_SERIES, "n_persistent",
+    "unclaimed_euros", "paid_euros", "new_entries", "new_exits", "new_informed",
+    "new_not_proposed", "new_proposed", "new_simulations", "new_claims", "new_awards",
+    "new_rejections", "new_renewals", "new_suspensions", "new_lost_access", "new_gave_up",
+    "new_automatic", *LODGED_SERIES, *RENEWED_SERIES,
 )
+TURNED_AWAY = {  # service -> its flow of requests turned away this month
+    "counters": "new_turned_away_counters", "phone": "new_turned_away_phone",
+    "social_services": "new_turned_away_social", "associations": "new_turned_away_associations",
+    "relatives": "new_turned_away_relatives",
+}
 # global series: (months,)
 GLOBAL = (
     "hours_social_services", "hours_social_core", "hours_social_total", "hours_associations",
-    "hours_relatives", "capacity_social_services", "capacity_associations", "counter_capacity",
-    "counter_visits", "new_referrals", "new_turned_away", "new_left_queue",
-    "new_oriented", "n_queued", "queue_months", "burden_hours", "new_trips",
-    "new_failed_attempts", "filings_alone", "filings_total", "n_dependent", "n_credentials_held",
-    "n_recipients", "n_unequipped", "mean_skill", "concentration_index", "core_contacts",
-    "core_contacts_refused", "new_online", "new_dropouts", "new_trained", "new_equipped",
-    "new_safes", "new_households",
+    "hours_relatives", "capacity_social_services", "capacity_social_core",
+    "capacity_associations", "counter_capacity", "counter_visits", "phone_capacity",
+    "phone_calls_answered", "new_referrals", "new_turned_away", *TURNED_AWAY.values(),
+    "new_phone_unanswered", "new_left_queue", "new_oriented", "n_queued", "queue_months",
+    "burden_hours", "burden_hours_claims", "burden_travel", "burden_failed", "burden_waiting",
+    "burden_seeking", "new_trips", "new_failed_attempts", "filings_alone", "filings_counter",
+    "filings_total", "new_mediated", "new_mediated_taught", "n_dependent", "n_credentials_held",
+    "n_recipients", "n_eligible_households", "n_unequipped", "mean_skill", "concentration_index",
+    "core_contacts", "core_contacts_refused", "new_online", "new_dropouts", "new_trained",
+    "new_equipped", "new_safes", "new_households", "utilisation_counters", "utilisation_phone",
+    "utilisation_social_services", "utilisation_associations",
 )
-CAUSE_SERIES = ("n_non_knowledge", "n_non_proposition", "n_non_demand", "n_non_reception")
 ROUTE_OUTCOMES = ("receiving", "waiting", "rejected", "gave_up", "not_claimed")
+AFTER_FAILURE = tuple(a.name for a in AfterFailure)
 PERSISTENT_MONTHS = 9  # three consecutive quarters, as DREES measures it
 # plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
-QUEUED, PROCESSING, RECEIVING, SUSPENDED, REJECTED = (
-    int(ClaimState.queued), int(ClaimState.processing), int(ClaimState.receiving),
-    int(ClaimState.suspended), int(ClaimState.rejected))
+NOT_CLAIMED, QUEUED, PROCESSING, RECEIVING, SUSPENDED, REJECTED, GAVE_UP = map(int, ClaimState)
+ONLINE_RELATIVE, COUNTER, PHONE = int(Channel.online_relative), int(Channel.counter), int(Channel.phone)
+N_SUB = len(SubCause)
+CAUSE_OF_SUB = np.array([int(SUBCAUSE_OF[s]) for s in SubCause])
+_DEMAND_SUB = np.full(len(DemandReason), int(SubCause.not_yet))
+_DEMAND_SUB[DemandReason.low_gain] = SubCause.low_gain
+_DEMAND_SUB[DemandReason.stigma_autonomy] = SubCause.stigma_autonomy
+_DEMAND_SUB[DemandReason.deterred_by_route] = SubCause.deterred_by_route
 
 
 def group_codes(h) -> dict[str, np.ndarray]:
-    """Group code of every household, per group variable of DOMAIN §6."""
+    """Group code of every household, per group variable of DOMAIN §6 (current values)."""
     return {
         "age_band": h.age_band,
         "income_quintile": h.income_quintile,
@@ -56,6 +85,8 @@ def group_codes(h) -> dict[str, np.ndarray]:
         "territory": h.territory,
         "equipment": h.equipment,
         "isolation": (h.n_helpers > 0).astype(np.int8),
+        "household_type": h.household_type,
+        "other_benefit": h.other_benefit.astype(np.int8),
     }
 
 
@@ -63,7 +94,7 @@ def group_key(h) -> tuple[np.ndarray, dict[str, tuple[int, int]]] | None:
     """All group codes of a household in one mixed-radix integer, and each group's
     (stride, size) to read its code back: ``(key // stride) % size``.
 
-    Gathering one key per selected household is cheaper than gathering six codes.
+    Gathering one key per selected household is cheaper than gathering every code.
     None if a code falls outside its labels (the per-group path then ignores it).
     """
     key = np.zeros(h.n, dtype=np.int32)
@@ -80,6 +111,31 @@ def group_key(h) -> tuple[np.ndarray, dict[str, tuple[int, int]]] | None:
         strides[g] = (stride, sizes[g])
         stride *= sizes[g]
     return key, strides
+
+
+def subcauses(h, b: int, idx: np.ndarray) -> np.ndarray:
+    """SubCause code of eligible non-recipients ``idx`` of benefit ``b`` (module docstring)."""
+    state = h.state[b].take(idx)
+    aware = h.aware[b].take(idx)
+    sub = np.where(aware, _DEMAND_SUB[h.demand_reason[b].take(idx)], int(SubCause.unaware))
+    # aware, not evaluated this month: a claim that failed this month (the route), or new
+    sub = np.where(aware & (h.demand_reason[b].take(idx) == 0) & (h.failures[b].take(idx) > 0),
+                   int(SubCause.deterred_by_route), sub)
+    unaware = ~aware
+    sub = np.where(unaware & h.knows[b].take(idx), int(SubCause.believes_ineligible), sub)
+    sub = np.where(unaware & h.not_proposed[b].take(idx), int(SubCause.not_proposed), sub)
+    sub = np.where(state == GAVE_UP, int(SubCause.deterred_by_route), sub)
+    queued = state == QUEUED
+    if queued.any():
+        where = h.channel[b].take(idx)
+        sub = np.where(queued, np.select(
+            [where == ONLINE_RELATIVE, (where == COUNTER) | (where == PHONE)],
+            [int(SubCause.deterred_by_route), int(SubCause.agency_queue)],
+            int(SubCause.waiting_for_help)), sub)
+    sub = np.where(state == PROCESSING, int(SubCause.processing), sub)
+    sub = np.where(state == REJECTED, int(SubCause.rejected), sub)
+    sub = np.where(state == SUSPENDED, int(SubCause.suspended), sub)
+    return sub
 
 
 def concentration_index(non: np.ndarray, income: np.ndarray) -> float:
@@ -121,12 +177,25 @@ class Ledger:
         self.series = {k: np.zeros((months, nb)) for k in PER_BENEFIT}
         self.series.update({k: np.zeros(months) for k in GLOBAL})
         self.series["new_filings_by_channel"] = np.zeros((months, len(Channel)))
+        # report-window tables: group x (eligible, non), causes, households' hours
         self.groups = {g: np.zeros((2, nb, len(GROUP_LABELS[g]))) for g in GROUP_LABELS}
+        self.group_causes = {g: np.zeros((len(Cause), nb, len(GROUP_LABELS[g]))) for g in GROUP_LABELS}
         self.group_euros = {g: np.zeros((nb, len(GROUP_LABELS[g]))) for g in GROUP_LABELS}
+        self.group_hours = {g: np.zeros(len(GROUP_LABELS[g])) for g in GROUP_LABELS}
+        self.group_eligible_households = {g: np.zeros(len(GROUP_LABELS[g])) for g in GROUP_LABELS}
         self.amount_bands = np.zeros((2, nb, len(AMOUNT_BANDS) + 1))
+        # benefit b's eligible (row 0) and non-recipients (row 1), by receipt of benefit c
+        self.receipt = np.zeros((2, nb, nb, 2))
+        self.lodged_by_age = np.zeros((len(Channel), len(AgeBand)))  # claims lodged, report window
+        self.after_failure = np.zeros((len(Channel), len(AfterFailure)))  # failed route -> next
         self.routes = np.zeros((nb, len(Channel) + 1, len(ROUTE_OUTCOMES)))
+        self.household_hours = np.zeros(model.h.n) if self.report_start <= 0 else None
         self.trace_idx = None if trace is None else np.asarray(trace, dtype=np.int64)
         self.trace: list[dict] = []
+
+    @property
+    def in_report(self) -> bool:
+        return self.month >= self.report_start
 
     def flow(self, name: str, value: float, benefit: int | None = None) -> None:
         if benefit is None:
@@ -138,12 +207,41 @@ class Ledger:
         self.series["new_filings_by_channel"][self.month] += np.bincount(
             channels.astype(np.int64), minlength=len(Channel))[: len(Channel)]
 
+    def _by_channel(self, names, channels: np.ndarray, benefits: np.ndarray) -> None:
+        if len(channels) == 0:
+            return
+        cells = np.bincount(benefits.astype(np.int64) * len(Channel) + channels,
+                            minlength=self.nb * len(Channel)).reshape(self.nb, len(Channel))
+        for c, name in enumerate(names):
+            self.series[name][self.month] += cells[:, c]
+
+    def add_lodged(self, channels: np.ndarray, benefits: np.ndarray, age_band: np.ndarray) -> None:
+        """Claims lodged this month, by channel (per benefit) and by channel x age band."""
+        self._by_channel(LODGED_SERIES, channels, benefits)
+        if self.in_report and len(channels):
+            self.lodged_by_age += np.bincount(channels * len(AgeBand) + age_band, minlength=
+                                              self.lodged_by_age.size).reshape(self.lodged_by_age.shape)
+
+    def add_renewed(self, channels: np.ndarray, benefits: np.ndarray) -> None:
+        self._by_channel(RENEWED_SERIES, channels, benefits)
+
+    def add_after_failure(self, failed: np.ndarray, then: np.ndarray) -> None:
+        """What followed failed attempts on route ``failed``: route ``then`` or gave up."""
+        if self.in_report and len(failed):
+            n = len(AfterFailure)
+            self.after_failure += np.bincount(failed.astype(np.int64) * n + then, minlength=
+                                              self.after_failure.size).reshape(self.after_failure.shape)
+
+    def add_household_hours(self, hh: np.ndarray, hours: np.ndarray) -> None:
+        if self.household_hours is not None:
+            self.household_hours += np.bincount(hh, weights=hours, minlength=len(self.household_hours))
+
     def measure(self, model) -> None:
         """End-of-month stocks, ODENORE causes, and (in the report window) group tables.
 
-        Counts come from boolean masks over the whole population (``count_nonzero``
-        is ~10x cheaper than ``bool.sum``); sums of euros gather the selected amounts in
-        household order, so they add up in the same order as a plain masked sum.
+        Causes come from one sub-cause code per eligible non-recipient; sums of euros
+        gather the selected amounts in household order, so they add up in the same
+        order as a plain masked sum.
         """
         h, m, s = model.h, model.month, self.series
         in_report = m >= self.report_start
@@ -152,70 +250,99 @@ class Ledger:
         income = h.earnings + h.other_income if in_report else None
         ci_non, ci_inc = [], []
         recipients = np.zeros(h.n, dtype=bool)
+        eligible_any = np.zeros(h.n, dtype=bool)
+        receiving_all = h.state == RECEIVING
         for b in range(h.n_benefits):
             elig = h.amount[b] > 0
-            state = h.state[b]
-            receiving = state == RECEIVING
+            eligible_any |= elig
+            receiving = receiving_all[b]
             recipients |= receiving
             recv = elig & receiving
             non = elig & ~recv
-            counts = cause_counts(h, b, non)
+            idx = np.flatnonzero(non)
+            sub = subcauses(h, b, idx)
+            sub_counts = np.bincount(sub, minlength=N_SUB)
+            cause_counts = np.bincount(CAUSE_OF_SUB, weights=sub_counts, minlength=len(Cause))
             s["n_eligible"][m, b] = np.count_nonzero(elig)
             s["n_receiving"][m, b] = np.count_nonzero(recv)
-            for c, name in zip(Cause, CAUSE_SERIES):
-                s[name][m, b] = counts[c]
+            for c, name in enumerate(CAUSE_SERIES):
+                s[name][m, b] = cause_counts[c]
+            for c, name in enumerate(SUBCAUSE_SERIES):
+                s[name][m, b] = sub_counts[c]
             without = h.months_without[b]
             without += 1
             without *= non  # consecutive months eligible and not receiving
             s["n_persistent"][m, b] = np.count_nonzero(without >= PERSISTENT_MONTHS)
-            idx = np.flatnonzero(non)
             amount_non = h.amount[b].take(idx)
             s["unclaimed_euros"][m, b] = amount_non.sum(dtype=np.float64)
             s["paid_euros"][m, b] = np.compress(recv, h.amount[b]).sum(dtype=np.float64)
             if in_report:
                 eidx = np.flatnonzero(elig)
                 is_non = non.take(eidx)
+                cause = CAUSE_OF_SUB[sub]
                 if grouping is not None:
-                    self._groups_by_key(b, grouping, eidx, idx, amount_non)
+                    self._groups_by_key(b, grouping, eidx, idx, amount_non, cause)
                 else:
-                    for g, code in codes.items():
-                        L = len(GROUP_LABELS[g])
-                        code_non = code.take(idx)
-                        self.groups[g][0, b] += np.bincount(code.take(eidx), minlength=L)[:L]
-                        self.groups[g][1, b] += np.bincount(code_non, minlength=L)[:L]
-                        self.group_euros[g][b] += np.bincount(code_non, weights=amount_non,
-                                                              minlength=L)[:L]
+                    self._groups_by_codes(b, codes, eidx, idx, amount_non, cause)
                 self.amount_bands[0, b] += band_counts(h.amount[b].take(eidx))
                 self.amount_bands[1, b] += band_counts(amount_non)
+                for c in range(h.n_benefits):
+                    rc = receiving_all[c].take(eidx)
+                    self.receipt[0, b, c] += (len(eidx) - np.count_nonzero(rc), np.count_nonzero(rc))
+                    nr = np.count_nonzero(rc & is_non)
+                    self.receipt[1, b, c] += (np.count_nonzero(is_non) - nr, nr)
                 ci_non.append(is_non)
                 ci_inc.append(income.take(eidx))
             if m == self.months - 1:
                 self._routes(h, b, elig)
         queued = h.state == QUEUED
         s["n_queued"][m] = np.count_nonzero(queued)
-        s["queue_months"][m] = np.compress(queued.ravel(), h.months_waiting.ravel()).sum()
-        for t in range(3):
-            s["hours_social_services"][m] += model.social[t].used
-            s["hours_social_core"][m] += model.social[t].core_used
-            s["hours_social_total"][m] += model.social[t].total_hours
-            s["hours_associations"][m] += model.associations[t].used
-            s["capacity_social_services"][m] += model.social[t].capacity
-            s["capacity_associations"][m] += model.associations[t].capacity
-            s["counter_capacity"][m] += model.counters[t].capacity
+        # months each waiting claim has waited so far, this one included
+        s["queue_months"][m] = (np.compress(queued.ravel(), h.months_waiting.ravel()).sum()
+                                + s["n_queued"][m])
+        self._services(model, m)
         s["n_recipients"][m] = np.count_nonzero(recipients)
+        s["n_eligible_households"][m] = np.count_nonzero(eligible_any)
         s["n_dependent"][m] = np.count_nonzero(h.dependent & recipients)
-        s["n_credentials_held"][m] = np.count_nonzero(h.credentials_held & recipients)
+        s["n_credentials_held"][m] = np.count_nonzero((h.credentials_holder > 0) & recipients)
         s["n_unequipped"][m] = np.count_nonzero(h.equipment == 0)
         s["mean_skill"][m] = h.skill.mean(dtype=np.float64)
         if in_report and ci_non:
             s["concentration_index"][m] = concentration_index(np.concatenate(ci_non),
                                                               np.concatenate(ci_inc))
+        if in_report:
+            self._group_hours(grouping, codes, eligible_any)
         if self.trace_idx is not None:
             self._record_trace(model)
         self.month += 1
+        if self.month == self.report_start:
+            self.household_hours = np.zeros(h.n)
 
-    def _groups_by_key(self, b, grouping, eidx, idx, amount_non) -> None:
-        """Eligible and non-recipient counts, and unclaimed euros, per group (report months).
+    def _services(self, model, m: int) -> None:
+        """Capacities, use and refusals of every service this month."""
+        s = self.series
+        for t in range(3):
+            ss, a, c = model.social[t], model.associations[t], model.counters[t]
+            s["hours_social_services"][m] += ss.used
+            s["hours_social_core"][m] += ss.core_used
+            s["hours_social_total"][m] += ss.total_hours
+            s["capacity_social_services"][m] += ss.capacity
+            s["capacity_social_core"][m] += ss.core_capacity
+            s["hours_associations"][m] += a.used
+            s["capacity_associations"][m] += a.capacity
+            s["counter_capacity"][m] += c.capacity
+        s["phone_capacity"][m] = model.phone.capacity
+        s["phone_calls_answered"][m] = model.phone.used
+        s["new_turned_away"][m] = sum(s[k][m] for k in TURNED_AWAY.values())
+        s["utilisation_counters"][m] = _share(s["counter_visits"][m], s["counter_capacity"][m])
+        s["utilisation_phone"][m] = _share(s["phone_calls_answered"][m], s["phone_capacity"][m])
+        s["utilisation_social_services"][m] = _share(
+            s["hours_social_services"][m] + s["hours_social_core"][m], s["hours_social_total"][m])
+        s["utilisation_associations"][m] = _share(s["hours_associations"][m],
+                                                  s["capacity_associations"][m])
+
+    def _groups_by_key(self, b, grouping, eidx, idx, amount_non, cause) -> None:
+        """Eligible and non-recipient counts, causes and unclaimed euros per group.
 
         Counts: one bincount over the joint key, then each group's margin.  Euros:
         one weighted bincount per group, adding in household order as before.
@@ -223,15 +350,61 @@ class Ledger:
         key, strides = grouping
         cells = [size for _, size in strides.values()][::-1]  # joint table, first group first
         names = list(strides)[::-1]
+        n_cells = int(np.prod(cells))
         for row, sel in ((0, eidx), (1, idx)):
-            joint = np.bincount(key.take(sel), minlength=int(np.prod(cells))).reshape(cells)
+            joint = np.bincount(key.take(sel), minlength=n_cells).reshape(cells)
             for axis, g in enumerate(names):
                 other = tuple(a for a in range(len(cells)) if a != axis)
                 self.groups[g][row, b] += joint.sum(axis=other)
         key_non = key.take(idx)
+        joint = np.bincount(cause * n_cells + key_non, minlength=len(Cause) * n_cells)
+        joint = joint.reshape([len(Cause), *cells])
+        for axis, g in enumerate(names):
+            other = tuple(a + 1 for a in range(len(cells)) if a != axis)
+            self.group_causes[g][:, b] += joint.sum(axis=other)
         for g, (stride, size) in strides.items():
             code_non = (key_non // stride) % size
             self.group_euros[g][b] += np.bincount(code_non, weights=amount_non, minlength=size)
+
+    def _groups_by_codes(self, b, codes, eidx, idx, amount_non, cause) -> None:
+        for g, code in codes.items():
+            L = len(GROUP_LABELS[g])
+            ok_e = code.take(eidx)
+            ok_e = ok_e[(ok_e >= 0) & (ok_e < L)]
+            code_non = code.take(idx)
+            keep = (code_non >= 0) & (code_non < L)
+            self.groups[g][0, b] += np.bincount(ok_e, minlength=L)[:L]
+            self.groups[g][1, b] += np.bincount(code_non[keep], minlength=L)[:L]
+            self.group_euros[g][b] += np.bincount(code_non[keep], weights=amount_non[keep],
+                                                  minlength=L)[:L]
+            for c in range(len(Cause)):
+                sel = keep & (cause == c)
+                self.group_causes[g][c, b] += np.bincount(code_non[sel], minlength=L)[:L]
+
+    def _group_hours(self, grouping, codes, eligible_any) -> None:
+        """Households' hours on claims this month, and eligible households, per group."""
+        hours = self.household_hours
+        if hours is None:
+            return
+        if grouping is not None:  # one weighted bincount over the joint key, then margins
+            key, strides = grouping
+            cells = [size for _, size in strides.values()][::-1]
+            names = list(strides)[::-1]
+            n_cells = int(np.prod(cells))
+            joint_h = np.bincount(key, weights=hours, minlength=n_cells).reshape(cells)
+            joint_e = np.bincount(key.compress(eligible_any), minlength=n_cells).reshape(cells)
+            for axis, g in enumerate(names):
+                other = tuple(a for a in range(len(cells)) if a != axis)
+                self.group_hours[g] += joint_h.sum(axis=other)
+                self.group_eligible_households[g] += joint_e.sum(axis=other)
+        else:
+            for g, code in codes.items():
+                L = len(GROUP_LABELS[g])
+                keep = (code >= 0) & (code < L)
+                self.group_hours[g] += np.bincount(code[keep], weights=hours[keep], minlength=L)[:L]
+                self.group_eligible_households[g] += np.bincount(code[keep & eligible_any],
+                                                                 minlength=L)[:L]
+        hours[:] = 0.0
 
     def _routes(self, h, b, elig) -> None:
         """Snapshot at the last month: last channel tried x outcome, eligible households."""
@@ -239,10 +412,10 @@ class Ledger:
         ch = h.channel[b, idx].astype(np.int64) + 1  # 0 = never tried
         st = h.state[b, idx]
         out = np.full(len(idx), 4)
-        out[st == ClaimState.receiving] = 0
-        out[(st == ClaimState.queued) | (st == ClaimState.processing)] = 1
-        out[(st == ClaimState.rejected) | (st == ClaimState.suspended)] = 2
-        out[(st == ClaimState.gave_up) | ((st == ClaimState.not_claimed) & (h.failures[b, idx] > 0))] = 3
+        out[st == RECEIVING] = 0
+        out[(st == QUEUED) | (st == PROCESSING)] = 1
+        out[(st == REJECTED) | (st == SUSPENDED)] = 2
+        out[(st == GAVE_UP) | ((st == NOT_CLAIMED) & (h.failures[b, idx] > 0))] = 3
         np.add.at(self.routes[b], (ch, out), 1)
 
     def _record_trace(self, model) -> None:
@@ -253,10 +426,18 @@ class Ledger:
             "channel": h.channel[:, idx].copy(),
             "eligible": h.amount[:, idx] > 0,
             "aware": h.aware[:, idx].copy(),
+            "knows": h.knows[:, idx].copy(),
+            "failed_channel": h.failed_channel[:, idx].copy(),
+            "fail_reason": h.fail_reason[:, idx].copy(),
             "months_waiting": h.months_waiting[:, idx].copy(),
             "skill": h.skill[idx].copy(),
             "equipment": h.equipment[idx].copy(),
+            "credentials_holder": h.credentials_holder[idx].copy(),
         })
+
+
+def _share(a: float, b: float) -> float:
+    return float(a / b) if b > 0 else 0.0
 
 
 AMOUNT_BANDS = np.array([50.0, 150.0, 300.0, 500.0])  # EUR/month band edges
@@ -267,37 +448,3 @@ def band_counts(amounts: np.ndarray) -> np.ndarray:
     """Number of ``amounts`` in each band of :data:`AMOUNT_BANDS` (lower edge included)."""
     at_least = [len(amounts)] + [np.count_nonzero(amounts >= edge) for edge in AMOUNT_BANDS] + [0]
     return -np.diff(at_least)
-
-
-def classify(h, b: int, idx: np.ndarray) -> np.ndarray:
-    """ODENORE cause code for eligible non-recipients ``idx`` of benefit ``b``."""
-    aware = h.aware[b, idx]
-    state = h.state[b, idx]
-    cause = np.full(len(idx), Cause.non_demand, dtype=np.int64)
-    cause[~aware] = Cause.non_knowledge
-    cause[~aware & h.not_proposed[b, idx]] = Cause.non_proposition
-    cause[state == ClaimState.queued] = Cause.non_proposition
-    lodged = (state == ClaimState.processing) | (state == ClaimState.rejected) | (state == ClaimState.suspended)
-    cause[lodged] = Cause.non_reception
-    return cause
-
-
-def cause_counts(h, b: int, non: np.ndarray) -> np.ndarray:
-    """Number of eligible non-recipients ``non`` (mask) of benefit ``b`` in each ODENORE cause.
-
-    The same precedence as :func:`classify` (lodged > queued > not told > unaware >
-    knows), on whole-population masks instead of gathered indices.
-    """
-    state, aware = h.state[b], h.aware[b]
-    lodged = (state == PROCESSING) | (state == REJECTED) | (state == SUSPENDED)
-    counts = np.zeros(4, dtype=np.int64)
-    counts[Cause.non_reception] = np.count_nonzero(non & lodged)
-    rest = non & ~lodged
-    queued = rest & (state == QUEUED)
-    rest &= ~queued
-    unaware = rest & ~aware
-    not_told = np.count_nonzero(unaware & h.not_proposed[b])
-    counts[Cause.non_proposition] = np.count_nonzero(queued) + not_told
-    counts[Cause.non_knowledge] = np.count_nonzero(unaware) - not_told
-    counts[Cause.non_demand] = np.count_nonzero(rest) - np.count_nonzero(unaware)
-    return counts

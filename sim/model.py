@@ -17,7 +17,7 @@ import numpy as np
 from .agents import network as network_mod
 from .agents import population as population_mod
 from .agents.households import Households
-from .agents.institutions import Agency, Association, Counter, SocialService
+from .agents.institutions import Agency, Association, Counter, PhoneLine, SocialService
 from .benefits import REGISTRY as BENEFITS
 from .categories import Territory
 from .levers import Levers
@@ -73,7 +73,9 @@ class DematModel(mesa.Model):
         self.complexity = np.array([p["complexity"] for p in self.bp], dtype=np.float32)
         self.renewal_months = np.array([p["renewal_months"] for p in self.bp], dtype=np.int16)
         self.processing_months = np.array([p["processing_months"] for p in self.bp], dtype=np.int16)
-        self.awareness_on_entry = np.array([p["awareness_on_entry"] for p in self.bp])
+        self.knows_on_entry = np.array([p["knows_on_entry"] for p in self.bp])
+        self.granted_with = [[self.benefit_index[c] for c in p["granted_with"] if c in self.benefit_index]
+                             for p in self.bp]
         self.stigma = np.array([self.p["stigma"].get(b, 0.0) for b in self.benefit_names])
 
         if population is None:
@@ -105,6 +107,7 @@ class DematModel(mesa.Model):
         self.territory_households = np.bincount(territory, minlength=3).astype(float)
         self.levers = Levers.from_scenario(sc, self.benefit_names)
         self.agency = Agency(self)
+        self.phone = PhoneLine(self, -1, int(self.territory_households.sum()))
         self.counters = [Counter(self, t, int(self.territory_households[t])) for t in Territory]
         self.social = [SocialService(self, t, int(self.territory_households[t])) for t in Territory]
         self.associations = [Association(self, t, int(self.territory_households[t])) for t in Territory]
@@ -112,8 +115,14 @@ class DematModel(mesa.Model):
         self.policies = sorted(self.sc.policies, key=lambda p: p.start)
 
     def configure_services(self) -> None:
-        """Set institutions' monthly capacities from the levers."""
-        lv = self.levers
+        """Set institutions' monthly capacities and proposition propensities from the levers."""
+        lv, prop, drop = self.levers, self.p["propose"], self.p["propose_load_drop"]
+        self.phone.set_capacity(lv.phone_calls)
+        self.phone.propensity, self.phone.load_drop = prop["phone"], drop
+        for agents, key in ((self.counters, "counter"), (self.social, "social_services"),
+                            (self.associations, "association")):
+            for a in agents:
+                a.propensity, a.load_drop = prop[key], drop
         for t in Territory:
             self.counters[t].set_capacity(lv.counter_visits * lv.counter_open_share[t] * lv.counter_hours_factor)
             self.social[t].set_budget(lv.social_worker_hours, lv.digital_share_cap)
@@ -121,7 +130,7 @@ class DematModel(mesa.Model):
             self.associations[t].set_capacity(lv.association_hours * lv.association_presence[t])
 
     def new_month_services(self) -> None:
-        for agent in (*self.counters, *self.social, *self.associations):
+        for agent in (self.phone, *self.counters, *self.social, *self.associations):
             agent.new_month()
         self.net.new_month()
 
@@ -145,12 +154,14 @@ class DematModel(mesa.Model):
         self.activate_policies()      # 0. policies due this month turn their levers
         self.new_month_services()     #    capacities refill; last month's load stays readable
         life_events.step(self)        # 1. income changes move households in/out of eligibility
-        information.step(self)        # 2. unaware households learn (or are not told when services are full)
-        batch = claims.decide(self)   # 3. aware non-recipients weigh gain against the cheapest route
-        claims.choose(self, batch)    # 4. discrete choice among the routes open to them
-        attempt.step(self, batch)     # 5. filing, with capacity-limited help and the delegation chain
+        information.step(self)        # 2. households learn of rights through contacts (or are not told)
+        batch = claims.decide(self)   # 3. aware non-recipients weigh gain against the cheapest route;
+        #                                  declarations due this month join them
+        claims.choose(self, batch)    # 4. discrete choice among the routes open to them (and memory)
+        attempt.step(self, batch)     # 5. claims and declarations share the month's capacities, in
+        #                                  one order: help, queues, the delegation chain
         processing.step(self)         # 6. the agency decides; incomplete files are rejected
-        processing.renew(self)        # 7. recipients renew; failure suspends payment
+        processing.renew(self, batch)  # 7. declarations renew payment, or it is suspended
         drift.step(self)              # 8. skills, equipment and relation to the internet change
         self.ledger.measure(self)     # 9. measurement, after everything else in the month
         self.month += 1

@@ -25,9 +25,13 @@ class HelpNetwork:
         self.degree = np.diff(matrix.indptr).astype(np.int32)
         self.hours = float(hours)
         self.remaining = np.zeros(matrix.shape[0], dtype=np.float32)
+        self.used = 0.0  # hours given this month
+        self.refused = 0  # requests a busy helper could not take this month
 
     def new_month(self) -> None:
         self.remaining[:] = self.hours
+        self.used = 0.0
+        self.refused = 0
 
     def pick_helper(self, households: np.ndarray, u: np.ndarray) -> np.ndarray:
         """One random helper per requesting household (-1 where it has none)."""
@@ -36,10 +40,13 @@ class HelpNetwork:
         pos = self.indptr[households] + np.minimum((u * deg).astype(np.int64), np.maximum(deg - 1, 0))
         return np.where(has, self.indices[np.minimum(pos, len(self.indices) - 1)], -1)
 
-    def serve(self, helpers: np.ndarray, hours: float, order_key: np.ndarray) -> np.ndarray:
+    def serve(self, helpers: np.ndarray, hours, order_key: np.ndarray) -> np.ndarray:
         """Grant requests helper by helper, in ``order_key`` order, within remaining time.
 
-        Returns a boolean mask of served requests; consumes helper time.
+        ``hours`` is a scalar or one value per request.  A helper takes requests in
+        order while their running total fits its time left (no skipping ahead, as
+        :func:`sim.agents.institutions.allocate`).  Returns a boolean mask of served
+        requests; consumes helper time.
         """
         served = np.zeros(len(helpers), dtype=bool)
         ok = helpers >= 0
@@ -47,15 +54,18 @@ class HelpNetwork:
             return served
         idx = np.flatnonzero(ok)
         hp = helpers[idx]
+        cost = np.broadcast_to(np.asarray(hours, dtype=np.float64), helpers.shape)[idx]
         order = np.lexsort((order_key[idx], hp))
-        hp_sorted = hp[order]
-        # rank of each request within its helper's group
+        hp_sorted, c_sorted = hp[order], cost[order]
+        # running total of hours within each helper's group
         start = np.r_[0, np.flatnonzero(np.diff(hp_sorted)) + 1]
-        group_start = np.repeat(start, np.diff(np.r_[start, len(hp_sorted)]))
-        rank = np.arange(len(hp_sorted)) - group_start
-        grant = (rank + 1) * hours <= self.remaining[hp_sorted] + 1e-6
+        cum = np.cumsum(c_sorted)
+        before = np.repeat(cum[start] - c_sorted[start], np.diff(np.r_[start, len(hp_sorted)]))
+        grant = cum - before <= self.remaining[hp_sorted] + 1e-6
         served[idx[order[grant]]] = True
-        np.subtract.at(self.remaining, hp_sorted[grant], hours)
+        np.subtract.at(self.remaining, hp_sorted[grant], c_sorted[grant].astype(np.float32))
+        self.used += float(c_sorted[grant].sum())
+        self.refused += len(grant) - int(np.count_nonzero(grant))
         return served
 
 

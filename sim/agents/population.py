@@ -73,8 +73,9 @@ def generate(p: dict, n: int, n_benefits: int, rng: np.random.Generator,
     # -- income -----------------------------------------------------------------
     draw_income(h, p, rng, np.arange(n))
     total = h.earnings + h.other_income
-    # quintile of initial income per consumption unit (OECD-modified scale)
-    uc = 1.0 + 0.5 * (htype != HouseholdType.alone) + 0.3 * h.n_children
+    # quintile of income per consumption unit (OECD-modified scale); the cut points of
+    # the first population stay the reference as incomes churn (a stationary process)
+    uc = h.consumption_units()
     if income_edges is None:
         order = np.argsort(total / uc, kind="stable")
         q = np.empty(n, dtype=np.int8)
@@ -109,7 +110,38 @@ def generate(p: dict, n: int, n_benefits: int, rng: np.random.Generator,
     h.reluctance[:] = np.exp(p["reluctance_sigma"] * rng.standard_normal(n))
     h.counter_rank[:] = rng.random(n)
     h.association_rank[:] = rng.random(n)
+    draw_other_benefit(h, p, rng, np.arange(n))
     return h
+
+
+def update_quintile(h: Households, idx: np.ndarray) -> None:
+    """Current income quintile of households ``idx`` against the population's cut points."""
+    if len(idx) == 0:
+        return
+    total = h.earnings.take(idx) + h.other_income.take(idx)
+    q = np.searchsorted(h.income_edges, total / h.consumption_units(idx), side="right")
+    h.income_quintile[idx] = q.astype(np.int8)
+
+
+def draw_other_benefit(h: Households, p: dict, rng: np.random.Generator, idx: np.ndarray) -> None:
+    """Whether households ``idx`` receive a CAF benefit the model does not simulate.
+
+    Family benefits for families (allocations familiales from the second child,
+    young-child benefits), housing benefit for renters in the bottom two income
+    quintiles.  Such a household is known to the CAF, which may flag its other
+    rights (``process.info_agency``).  Redrawn when income changes.
+    """
+    o = p["other_benefit"]
+    kids = h.n_children.take(idx)
+    renter = h.tenure.take(idx) > 0
+    low = h.income_quintile.take(idx) <= 1
+    social = h.tenure.take(idx) == 2
+    p_family = np.where(kids >= 2, o["families"], np.where(kids == 1, 0.5 * o["families"], 0.0))
+    p_housing = np.where(renter & low, np.minimum(o["renters_low_income"]
+                                                  * np.where(social, o["social_renters_factor"], 1.0), 1.0),
+                         0.0)
+    u = rng.random(len(idx))
+    h.other_benefit[idx] = u < 1.0 - (1.0 - p_family) * (1.0 - p_housing)
 
 
 def draw_income(h: Households, p: dict, rng: np.random.Generator, idx: np.ndarray) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..categories import ClaimState
 from ..model import DematModel
 from ..output import atomic_write
 from ..params import ScenarioError
@@ -17,10 +16,9 @@ from ..runner import replication_seeds
 from ..scenario import from_dict, read_yaml
 from ..summary import t_interval
 from . import TARGETS_FILE
-from .measure import REASONS, POPULATION_QUANTITIES, Row, evaluate, group_mask, population_value
-
-CLOSURE = [{"type": "counter_closure", "start": 0, "share": 0.8, "order": "rural_first"}]
-
+from .measure import REASONS, POPULATION_QUANTITIES, Row, evaluate, population_value
+from .process import (DEFAULT_REGIME, PATTERNS, REGIMES, SUMMARY_QUANTITIES, is_process, regime,
+                      regimes_needed, run_regime, summary_value)
 
 def load_targets(path: str | Path = TARGETS_FILE) -> list[dict]:
     doc = read_yaml(Path(path).read_bytes(), str(path))
@@ -62,69 +60,50 @@ def is_population(t) -> bool:
     return t.get("quantity") in POPULATION_QUANTITIES or t.get("quantity") in REASONS
 
 
-def is_process(t) -> bool:
-    return t.get("quantity") in ("non_take_up_rate", "persistent_non_take_up_rate")
+def with_regime(scenario, name: str):
+    """``scenario`` with the policies of regime ``name`` added."""
+    raw = {**scenario.raw, "policies": list(scenario.raw.get("policies", [])) + REGIMES[name]}
+    return from_dict(raw, source=scenario.source)
 
 
-def process_values(model, targets) -> dict[str, float]:
-    """Non-take-up targets from one run: pooled over the report window (unfiltered), or at
-    the last month for a filtered group."""
-    s, led, h = model.ledger.series, model.ledger, model.h
-    w = slice(led.report_start, led.months)
-    out = {}
-    for t in targets:
-        b = model.benefit_index.get(t.get("benefit"))
-        if b is None:
-            out[t["id"]] = float("nan")
-            continue
-        elig = s["n_eligible"][w, b].sum()
-        if t["quantity"] == "persistent_non_take_up_rate":
-            out[t["id"]] = s["n_persistent"][w, b].sum() / elig if elig else float("nan")
-        elif t.get("filter"):
-            e = (h.amount[b] > 0) & group_mask(h, t["filter"])
-            out[t["id"]] = float((h.state[b][e] != ClaimState.receiving).mean()) if e.any() else float("nan")
-        else:
-            non = elig - s["n_receiving"][w, b].sum()
-            out[t["id"]] = non / elig if elig else float("nan")
-    return out
-
-
-def measure(scenario, targets, seeds: int, seed: int) -> dict[str, list[float]]:
-    values: dict[str, list[float]] = {t["id"]: [] for t in targets}
+def measure_seed(scenarios: dict, targets: list[dict], ss) -> dict[str, float]:
+    """Every target's value for one replication seed ``ss``; ``scenarios``: regime -> scenario."""
+    values: dict[str, float] = {}
     pop_t = [t for t in targets if is_population(t)]
-    proc_t = [t for t in targets if is_process(t)]
-    pat_t = [t for t in targets if t["kind"] == "pattern"]
-    closure = None
-    if pat_t:
-        closure = from_dict({**scenario.raw, "policies": list(scenario.raw.get("policies", [])) + CLOSURE},
-                            source=scenario.source)
-    for ss in replication_seeds(seed, seeds):
-        model = DematModel(scenario, ss)
+    if pop_t:
+        model = DematModel(scenarios[DEFAULT_REGIME] if DEFAULT_REGIME in scenarios
+                           else next(iter(scenarios.values())), ss)
         for t in pop_t:
-            values[t["id"]].append(_population_target_value(model.h, t))
-        if proc_t or pat_t:
-            model.run()
-            for k, v in process_values(model, proc_t).items():
-                values[k].append(v)
-        if pat_t:
-            other = DematModel(closure, ss).run()
-            for t in pat_t:
-                a, b = model.ledger, other.ledger
-                w = slice(a.report_start, a.months)
-                if t["quantity"] == "closure_raises_social_services_hours":
-                    d = b.series["hours_social_services"][w].mean() - a.series["hours_social_services"][w].mean()
-                else:
-                    d = _ntu(b, w) - _ntu(a, w)
-                values[t["id"]].append(d)
+            values[t["id"]] = _population_target_value(model.h, t)
+    summaries = {}
+    for name, sc in scenarios.items():
+        mine = [t for t in targets if is_process(t) and regime(t) == name]
+        state, summaries[name] = run_regime(DematModel(sc, ss), mine)
+        values.update(state)
+        for t in mine:
+            if t["quantity"] in SUMMARY_QUANTITIES:
+                values[t["id"]] = summary_value(t, summaries[name])
     for t in targets:
-        if t.get("quantity") == "do_for_share":
-            values[t["id"]] = [1.0 - scenario.data["institutions"]["teach_share"]] * seeds
+        if t.get("quantity") in PATTERNS:
+            other, q = PATTERNS[t["quantity"]]
+            a, b = summaries[regime(t)], summaries[other]
+            if q == "non_take_up_rate":
+                values[t["id"]] = b["non_take_up_rate"] - a["non_take_up_rate"]
+            else:
+                values[t["id"]] = summary_value({"quantity": q}, b) - summary_value({"quantity": q}, a)
     return values
 
 
-def _ntu(ledger, w) -> float:
-    e = ledger.series["n_eligible"][w].sum()
-    return (e - ledger.series["n_receiving"][w].sum()) / e
+def measure(scenario, targets, seeds: int, seed: int) -> dict[str, list[float]]:
+    """Every target's value over ``seeds`` replication seeds (common to all regimes)."""
+    scenarios = {name: with_regime(scenario, name) for name in sorted(regimes_needed(targets))}
+    if not scenarios:
+        scenarios = {DEFAULT_REGIME: with_regime(scenario, DEFAULT_REGIME)}
+    values: dict[str, list[float]] = {t["id"]: [] for t in targets}
+    for ss in replication_seeds(seed, seeds):
+        for k, v in measure_seed(scenarios, targets, ss).items():
+            values[k].append(v)
+    return values
 
 
 def check(scenario, targets, vintage, seeds: int = 5, seed: int = 2021) -> list[Row]:

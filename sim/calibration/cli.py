@@ -12,6 +12,9 @@ def register(sub) -> None:
     p = sub.add_parser("calibrate", help="compare a calibrated preset with the French figures, or refit it")
     p.add_argument("--preset", default=DEFAULT_PRESET, help=f"preset to check or fit (default {DEFAULT_PRESET})")
     p.add_argument("--refit", action="store_true", help="rerun the fit and write the preset file")
+    p.add_argument("--identify", action="store_true",
+                   help="print, per fitted parameter, which targets move it (local sensitivities, "
+                        "in tolerance units) and flag parameters no target pins down")
     p.add_argument("--targets", default=str(TARGETS_FILE), help="targets file (YAML, same format)")
     p.add_argument("--seeds", type=int, default=5, help="seeds for the check (default 5)")
     p.add_argument("--seed", type=int, default=2021)
@@ -42,6 +45,13 @@ def cmd_calibrate(args) -> int:
     preset_values(args.preset)  # validates
     sc = from_dict({"name": f"calibration {args.preset}", "preset": args.preset,
                     "population": {"households": args.households}})
+    if args.identify:
+        from .fit import identify
+        rows = identify(sc, targets, doc_vintage, args.seed, log=say)
+        loose = [r["parameter"] for r in rows if not r["pinned"]]
+        say(f"\n{len(rows) - len(loose)}/{len(rows)} fitted parameters pinned by a target"
+            + (f"; not pinned: {', '.join(loose)}" if loose else ""))
+        return 1 if loose else 0
     rows = check(sc, targets, doc_vintage, seeds=args.seeds, seed=args.seed)
     say(table_text(rows))
     out = Path(args.out or f"results/calibration-{args.preset}")

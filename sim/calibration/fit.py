@@ -6,13 +6,19 @@ Two stages, each a deterministic scipy.optimize run from the current values
 1. **Population** (Powell, bounded): the digital-propensity coefficients and
    the non-connection reason shares, against the population targets of the
    preset's vintage, on one synthetic population of ``POP_HOUSEHOLDS``.
-2. **Process** (Powell, bounded): income churn, background information and stigma by benefit,
-   against the non-take-up targets, on ``PROCESS_SEEDS`` paired runs.
+2. **Process** (least squares, bounded): information, belief, the psychological
+   cost's traits, stigma by benefit, income churn, the paper form's cost, the
+   phone line and mediators' teaching, against the process targets (levels,
+   cause mix, gradients, channel mix), each in the regime its figure was
+   observed in, on ``PROCESS_SEEDS`` paired runs.
 
 The loss is Σ ((model − figure) / tolerance)² over targets (log-ratio over
 log-tolerance for relative risks), so each target weighs by its stated
 uncertainty; one-sided targets count only when violated.  A small ridge term
 keeps parameters near their starting values where the targets say nothing.
+Stage 2 minimises it as a least-squares problem (scipy's trust-region
+reflective method on parameters scaled to their ranges, Jacobians by finite
+differences under common random numbers).
 """
 
 from __future__ import annotations
@@ -30,11 +36,14 @@ from ..output import atomic_write
 from ..runner import replication_seeds
 from ..scenario import from_dict
 from . import PRESET_DIR
-from .check import _population_target_value, applies, is_population, is_process, process_values
+from .check import _population_target_value, applies, is_population, measure_seed, with_regime
+from .process import is_process, regimes_needed
 
 POP_HOUSEHOLDS = 40_000
-PROCESS_HOUSEHOLDS = 15_000
+PROCESS_HOUSEHOLDS = 20_000
 PROCESS_SEEDS = 2
+PROCESS_ITERATIONS = 40  # least-squares iterations (each costs one Jacobian by differences)
+RIDGE = 0.05  # residual weight keeping a parameter near its start where targets say nothing
 
 # (dotted path, index or None, low, high)
 POPULATION_PARAMS = [
@@ -52,12 +61,24 @@ POPULATION_PARAMS = [
     ("population.digital.chosen_useless_share", None, 0.05, 0.95),
     ("population.digital.suffered_competence_share", None, 0.05, 0.95),
 ]
+# each with the targets meant to pin it (``sim calibrate --identify`` measures it)
 PROCESS_PARAMS = [
-    ("process.income_redraw_rate", None, 0.01, 0.08),
-    ("process.info_base", None, 0.002, 0.3),
-    ("process.stigma.prime_activite", None, 0, 3000),
-    ("process.stigma.rsa", None, 0, 3000),
-    ("process.stigma.aspa", None, 0, 5000),
+    ("process.income_redraw_rate", None, 0.005, 0.08),  # RSA quarterly vs persistent
+    ("process.claim_max", None, 0.05, 0.95),  # ... (frictional non-take-up: time to claim)
+    ("process.info_base", None, 0.0005, 0.2),  # never-recipients unaware of the RSA
+    ("benefits.rsa.knows_on_entry", None, 0.05, 0.95),  # ... (how well known the RSA is)
+    ("process.belief_update", None, 0.001, 0.5),  # ... knowing it, believing not eligible
+    ("process.info_agency", None, 0.0, 0.5),  # RSA non-take-up of prime d'activité recipients
+    ("benefits.prime_activite.knows_on_entry", None, 0.05, 0.95),  # prime d'activité's level
+    ("process.stigma.rsa", None, 0, 3000),  # RSA's level
+    ("process.stigma.aspa", None, 0, 5000),  # ASPA's level
+    ("process.psych.known_to_agency", None, -4, 1),  # single parents, social renters (CAF files)
+    ("process.psych.couple_no_children", None, -2, 3),  # couples without children vs single parents
+    ("process.psych.owner", None, -2, 3),  # owners vs tenants
+    ("process.psych.diploma", 2, -2, 3),  # graduates vs no diploma (CNAF: higher with a diploma)
+    ("process.paper_cost", None, 0, 2000),  # prime d'activité's first claims online
+    ("institutions.phone_calls", None, 5, 2000),  # calls answered
+    ("institutions.teach_propensity", None, 0, 1),  # mediated filings done for people
 ]
 
 
@@ -89,9 +110,19 @@ def target_loss(t, value) -> float:
         return (math.log(max(value, 1e-6) / fig) / math.log(max(tol, 1.01))) ** 2
     if kind == "at_most":
         return ((value - fig) / 0.02) ** 2 if value > fig else 0.0
+    if kind == "at_least":
+        return ((value - fig) / 0.02) ** 2 if value < fig else 0.0
     if kind in ("relative_risk_at_least", "ratio_of_ratios_at_least"):
         return (math.log(fig / max(value, 1e-6)) / 0.1) ** 2 if value < fig else 0.0
     return 0.0
+
+
+def target_residual(t, value) -> float:
+    """Signed residual in tolerance units (its square is :func:`target_loss`)."""
+    loss = target_loss(t, value)
+    if t["kind"] in ("share",):
+        return (value - t["value"]) / max(t.get("tolerance") or 0.0, 1e-3)
+    return math.sqrt(loss)
 
 
 def _round(x: float) -> float:
@@ -103,7 +134,8 @@ def refit(scenario, targets, vintage, seed: int, log=print) -> dict:
     data = copy.deepcopy(scenario.data)
     nb = len(scenario.benefits)
     pop_t = [t for t in targets if applies(t, vintage) and t.get("expressible", True) and is_population(t)]
-    proc_t = [t for t in targets if applies(t, vintage) and t.get("expressible", True) and is_process(t)]
+    proc_t = [t for t in targets if applies(t, vintage) and t.get("expressible", True) and is_process(t)
+              and t["kind"] != "pattern"]  # patterns are checked, not fitted
     pop_seed = np.random.SeedSequence(seed, spawn_key=(1,))
 
     def pop_loss(x):
@@ -127,36 +159,99 @@ def refit(scenario, targets, vintage, seed: int, log=print) -> dict:
 
     if proc_t:
         seeds = replication_seeds(seed, PROCESS_SEEDS)
-        base_raw = {"name": "calibration", "preset": "none", "months": 36, "report_months": 12}
-
-        def proc_loss(z):
-            d = copy.deepcopy(data)
-            for (path, idx, lo, hi), v in zip(PROCESS_PARAMS, z):
-                _set(d, path, idx, float(np.clip(v, lo, hi)))
-            d["population"]["households"] = PROCESS_HOUSEHOLDS  # the fit never depends on --households
-            sc = _scenario_from_data(d, base_raw)
-            total = 0.0
-            for ss in seeds:
-                m = DematModel(sc, ss).run()
-                vals = process_values(m, proc_t)
-                total += sum(target_loss(t, vals[t["id"]]) for t in proc_t)
-            return total / len(seeds)
-
+        lo = np.array([b[2] for b in PROCESS_PARAMS], dtype=float)
+        hi = np.array([b[3] for b in PROCESS_PARAMS], dtype=float)
         z0 = np.array([_get(data, path, idx) for path, idx, _, _ in PROCESS_PARAMS], dtype=float)
+        u0 = (np.clip(z0, lo, hi) - lo) / (hi - lo)
+
+        def residuals(u):
+            d = copy.deepcopy(data)
+            for (path, idx, _, _), v in zip(PROCESS_PARAMS, lo + np.clip(u, 0, 1) * (hi - lo)):
+                _set(d, path, idx, float(v))
+            values = process_values(d, proc_t, seeds)
+            r = [target_residual(t, float(np.mean(values[t["id"]]))) for t in proc_t]
+            return np.array(r + list(RIDGE * (u - u0)))
+
+        r0 = residuals(u0)
         log(f"stage 2: {len(PROCESS_PARAMS)} process parameters, {len(proc_t)} targets, "
-            f"loss {proc_loss(z0):.2f}")
-        pbounds = [(lo, hi) for _, _, lo, hi in PROCESS_PARAMS]
-        res2 = optimize.minimize(proc_loss, z0, method="Powell", bounds=pbounds,
-                                 options={"maxfev": 120, "xtol": 1e-2, "ftol": 1e-3})
-        for (path, idx, lo, hi), v in zip(PROCESS_PARAMS, res2.x):
-            _set(data, path, idx, _round(float(np.clip(v, lo, hi))))
-        log(f"stage 2 done: loss {res2.fun:.2f} after {res2.nfev} evaluations")
+            f"loss {float(r0 @ r0):.2f}")
+        res2 = optimize.least_squares(residuals, u0, bounds=(0, 1), method="trf",
+                                      diff_step=0.03, x_scale=1.0, max_nfev=PROCESS_ITERATIONS,
+                                      xtol=1e-4, ftol=1e-4)
+        for (path, idx, _, _), v in zip(PROCESS_PARAMS, lo + res2.x * (hi - lo)):
+            _set(data, path, idx, _round(float(v)))
+        log(f"stage 2 done: loss {2 * res2.cost:.2f} after {res2.nfev} iterations "
+            f"({res2.nfev * (len(PROCESS_PARAMS) + 1)} evaluations at most)")
 
     values: dict = {}
     for path, idx, _, _ in POPULATION_PARAMS + PROCESS_PARAMS:
         v = _get(data, path, None)
         _set(values, path, None, copy.deepcopy(v) if isinstance(v, list) else v)
     return values
+
+
+def process_values(d: dict, targets: list[dict], seeds) -> dict[str, list[float]]:
+    """Process targets' values over ``seeds`` for the scenario tree ``d``."""
+    d = copy.deepcopy(d)
+    d["population"]["households"] = PROCESS_HOUSEHOLDS  # the fit never depends on --households
+    sc = _scenario_from_data(d, {"name": "calibration", "preset": "none", "months": 36,
+                                 "report_months": 12})
+    scenarios = {name: with_regime(sc, name) for name in sorted(regimes_needed(targets))}
+    values: dict[str, list[float]] = {t["id"]: [] for t in targets}
+    for ss in seeds:
+        for k, v in measure_seed(scenarios, targets, ss).items():
+            values[k].append(v)
+    return values
+
+
+def process_loss(d: dict, targets: list[dict], seeds) -> float:
+    values = process_values(d, targets, seeds)
+    return sum(target_loss(t, float(np.mean(values[t["id"]]))) for t in targets
+               if t["kind"] != "pattern")
+
+
+def identify(scenario, targets, vintage, seed: int, step: float = 0.1, log=print) -> list[dict]:
+    """Local sensitivities of every process target to every fitted parameter.
+
+    Each parameter is moved by ``step`` of its fitting range down and up (common
+    random numbers); the effect on a target is the central difference in units of
+    the target's tolerance.  A parameter is *pinned* when some target moves by at
+    least 0.5 tolerance over that step.
+    """
+    proc_t = [t for t in targets if applies(t, vintage) and t.get("expressible", True)
+              and is_process(t) and t["kind"] != "pattern"]
+    seeds = replication_seeds(seed, PROCESS_SEEDS)
+    data = copy.deepcopy(scenario.data)
+    rows = []
+    for path, idx, lo, hi in PROCESS_PARAMS:
+        x = float(_get(data, path, idx))
+        h = step * (hi - lo)
+        xs = (max(lo, x - h), min(hi, x + h))
+        vals = []
+        for v in xs:
+            d = copy.deepcopy(data)
+            _set(d, path, idx, v)
+            vals.append(process_values(d, proc_t, seeds))
+        effects = {}
+        for t in proc_t:
+            a, b = (float(np.mean(v[t["id"]])) for v in vals)
+            effects[t["id"]] = (b - a) / max(_tolerance_scale(t, (a + b) / 2), 1e-9)
+        name = path + (f"[{idx}]" if idx is not None else "")
+        top = sorted(effects.items(), key=lambda kv: -abs(kv[1]) if kv[1] == kv[1] else 0)[:3]
+        pinned = any(abs(e) >= 0.5 for e in effects.values() if e == e)
+        rows.append({"parameter": name, "value": x, "pinned": pinned, "effects": effects, "top": top})
+        log(f"{name:42s} {x:10.4g}  {'pinned' if pinned else 'NOT PINNED':10s}  "
+            + ", ".join(f"{k} {v:+.2f}" for k, v in top))
+    return rows
+
+
+def _tolerance_scale(t: dict, value: float) -> float:
+    """How much of a target's quantity one tolerance is (for sensitivities)."""
+    if t["kind"] in ("relative_risk", "relative_risk_at_least", "ratio_of_ratios_at_least"):
+        return max(abs(value), 1e-6) * 0.1 if not t.get("tolerance") else abs(value) * (t["tolerance"] - 1)
+    if t["kind"] == "at_most":
+        return 0.02
+    return max(t.get("tolerance") or 0.0, 1e-3)
 
 
 def _scenario_from_data(d: dict, base_raw: dict):

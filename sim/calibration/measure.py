@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..categories import (AgeBand, ClaimState, Diploma, Equipment, HouseholdType,
-                          NonConnection, Territory)
+                          NonConnection, Tenure, Territory)
 from ..params import ScenarioError
 
 ILLECTRONISM_SKILL = 0.3
@@ -39,14 +39,27 @@ REASONS = {"nonuser_reason_useless": NonConnection.useless,
            "nonuser_reason_competence": NonConnection.competence,
            "nonuser_reason_money": NonConnection.money}
 LABELS = {"age_band": AgeBand, "diploma": Diploma, "territory": Territory,
-          "household_type": HouseholdType}
+          "household_type": HouseholdType, "tenure": Tenure}
 
 
-def group_mask(h, spec: dict | None) -> np.ndarray:
-    """Boolean mask of households matching a target's ``filter``."""
+def group_mask(h, spec: dict | None, model=None) -> np.ndarray:
+    """Boolean mask of households matching a target's ``filter``.
+
+    ``receiving`` / ``not_receiving`` (a benefit name) need the ``model``.
+    """
     mask = np.ones(h.n, dtype=bool)
     for key, value in (spec or {}).items():
-        if key == "age_min":
+        if key in ("receiving", "not_receiving"):
+            b = model.benefit_index.get(value) if model is not None else None
+            if b is None:
+                raise ScenarioError(f"benefit {value!r} is not simulated", path=f"filter.{key}")
+            rec = h.state[b] == ClaimState.receiving
+            mask &= rec if key == "receiving" else ~rec
+        elif key == "other_benefit":
+            mask &= h.other_benefit == bool(value)
+        elif key == "with_children":
+            mask &= (h.n_children > 0) == bool(value)
+        elif key == "age_min":
             mask &= h.age >= value
         elif key == "retired":
             mask &= h.retired == bool(value)
@@ -109,4 +122,6 @@ def evaluate(target: dict, values: list[float]) -> tuple[str, str]:
     if kind == "pattern":
         return ("pass" if mean > 0 else "fail"), "paired difference above 2 standard errors" \
             if mean > 0 else "no significant effect"
+    if kind == "at_least":
+        return ("pass" if mean >= value - tol else "fail"), f"{mean:.3f} vs at least {value}"
     raise ScenarioError(f"unknown target kind {kind!r}", path=f"{target['id']}.kind")

@@ -29,7 +29,9 @@ class MediationCapacity(Policy):
                                source="France Services: a point within 30 minutes",
                                doc="travel time to a mediation point, relative to a counter"),
         "mode": Param("keep", kind="choice", choices=("keep", "do_for", "teach"),
-                      doc="do_for: mediators file for people; teach: they show how"),
+                      doc="do_for: mediators file for people; teach: they show how; keep: "
+                          "mediators choose (they teach an equipped household when they have "
+                          "time, institutions.teach_propensity)"),
     }
 
     def apply(self, model):
@@ -39,10 +41,8 @@ class MediationCapacity(Policy):
         lv.association_hours = self.p["association_hours"]
         lv.association_presence = np.asarray(self.p["association_presence"], dtype=float)
         lv.association_travel = self.p["travel_factor"]
-        if self.p["mode"] == "do_for":
-            lv.teach_share = 0.0
-        elif self.p["mode"] == "teach":
-            lv.teach_share = 1.0
+        if self.p["mode"] != "keep":
+            lv.mediation_mode = self.p["mode"]
         model.configure_services()
 
 
@@ -52,7 +52,10 @@ class DetectionOrientation(Policy):
     doc = ("The agency detects non-autonomous households (failing online, or knowing a right "
            "they have not obtained for a quarter) and books them a mediation slot.")
     params = {"rate": Param(0.3, "probability/month", 0, 1,
-                            doc="chance that such a household is detected and oriented")}
+                            doc="chance that such a household is detected and oriented (also the "
+                                "least share of failed online claimants oriented)")}
 
     def apply(self, model):
-        model.levers.detection_rate = self.p["rate"]
+        lv = model.levers
+        lv.detection_rate = self.p["rate"]
+        lv.orientation_rate = max(lv.orientation_rate, self.p["rate"])

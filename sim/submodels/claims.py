@@ -2,12 +2,28 @@
 
 Aware eligible non-recipients claim this month with probability
 
-    claim_max * logistic((amount * gain_horizon - min_route_cost - stigma - frustration) / claim_scale)
+    claim_max * logistic((G - S - C - F) / claim_scale)
 
-so the decision reacts to the amount at stake and to the burden of the
-cheapest route the policies leave open to *this* household.  Households
-already queuing for a mediated slot keep their place and route.  Automatic
-payment (when a policy enables it) enrols some eligible households first.
+- G = amount x gain_horizon: the gain at stake (EUR);
+- S = stigma[benefit] x exp(traits) x reluctance: the psychological cost of
+  claiming, grounded in observable traits (CNAF 2012, DREES 2022): couples
+  without children "feel they manage better", graduates refuse more to depend
+  on assistance and believe their situation transitory, owners and people in
+  work claim less, a household the agency already pays has crossed that
+  threshold; ``reluctance`` is a small idiosyncratic spread around it;
+- C = the cost of the cheapest route the policies leave open to *this*
+  household (:func:`sim.submodels.channels.options`), its memory included;
+- F = fear_of_error x failed attempts so far (frustration).
+
+The reason an aware household does not claim is recorded every month
+(:class:`sim.categories.DemandReason`): the gain is below the least a claim
+costs (*low gain*), or the psychological cost eats it (*stigma, autonomy*):
+both are chosen non-demand that no route can change; or the cheapest open
+route costs more than what is left, or no route is open (*deterred by the
+route*: what dematerialisation moves); otherwise the household intends to
+claim and has not yet.  Households already queuing keep their place and
+route; renewals due this month join the batch.  Automatic payment and
+detection (policies) act first.
 """
 
 from __future__ import annotations
@@ -16,24 +32,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..categories import Channel, ClaimState
-from . import channels
+from ..categories import (AfterFailure, Channel, ClaimState, DemandReason, FailReason,
+                          HouseholdType, Tenure)
+from . import channels, processing
 
 # plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
 NOT_CLAIMED, QUEUED, PROCESSING, RECEIVING, SUSPENDED, REJECTED, GAVE_UP = map(int, ClaimState)
+COUPLE, OWNER = int(HouseholdType.couple), int(Tenure.owner)
+LOW_GAIN, STIGMA, DETERRED, NOT_YET = (int(DemandReason.low_gain), int(DemandReason.stigma_autonomy),
+                                       int(DemandReason.deterred_by_route), int(DemandReason.not_yet))
 
 
 @dataclass
 class Batch:
-    """(household, benefit) pairs that try to file this month."""
+    """(household, benefit) pairs that try to file this month: claims, then renewals."""
 
     hh: np.ndarray
     ben: np.ndarray
+    renewal: np.ndarray  # (k,) bool: a periodic declaration, not a claim
     avail: np.ndarray  # (k, 6) bool
     cost: np.ndarray  # (k, 6) EUR
     hours: np.ndarray  # (k, 6) hours
-    queued: np.ndarray  # (k,) bool: already waiting in a queue (served first)
+    queued: np.ndarray  # (k,) bool: already waiting (served first)
     channel: np.ndarray | None = None  # (k,) int8, -1 = no route
+    outcome: np.ndarray | None = None  # (k,) attempt outcome (set in step 5)
 
     def __len__(self):
         return len(self.hh)
@@ -43,19 +65,44 @@ def _logistic(x):
     return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
 
 
-def claim_probability(model, hh: np.ndarray, b: int, opts=None) -> np.ndarray:
-    """Monthly probability that households ``hh`` claim benefit ``b`` (0 if no route).
+def psych_cost(model, hh: np.ndarray, b: int) -> np.ndarray:
+    """Psychological cost (EUR) of claiming benefit ``b`` for households ``hh``."""
+    h, ps = model.h, model.p["psych"]
+    log = (ps["couple_no_children"] * (h.household_type.take(hh) == COUPLE)
+           + np.asarray(ps["diploma"])[h.diploma.take(hh)]
+           + ps["owner"] * (h.tenure.take(hh) == OWNER)
+           + ps["employed"] * (h.earnings.take(hh) > 0)
+           + ps["known_to_agency"] * channels.information_known(model, hh, b))
+    return model.stigma[b] * np.exp(log) * h.reluctance.take(hh)
 
-    ``opts``: the ``(avail, cost, hours)`` of :func:`channels.options` for these
-    households, when the caller has them already.
-    """
+
+def claim_value(model, hh: np.ndarray, b: int, opts=None):
+    """Gain, psychological cost, cheapest route cost and frustration (EUR) of claiming
+    benefit ``b`` for households ``hh``; ``opts`` as returned by :func:`channels.options`."""
     h, p = model.h, model.p
     avail, cost, _ = channels.options(model, hh, b) if opts is None else opts
     best = np.where(avail.T, cost.T, np.inf).min(axis=0)
     gain = h.amount[b].take(hh).astype(np.float64) * p["gain_horizon"]
     frustration = p["fear_of_error"] * h.failures[b].take(hh)
-    net = gain - best - model.stigma[b] * h.reluctance.take(hh) - frustration
+    return gain, psych_cost(model, hh, b), best, frustration
+
+
+def claim_probability(model, hh: np.ndarray, b: int, opts=None) -> np.ndarray:
+    """Monthly probability that households ``hh`` claim benefit ``b`` (0 if no route)."""
+    p = model.p
+    gain, psych, best, frustration = claim_value(model, hh, b, opts)
+    net = gain - psych - best - frustration
     return np.where(np.isfinite(best), p["claim_max"] * _logistic(net / p["claim_scale"]), 0.0)
+
+
+def demand_reason(model, gain, psych, best, frustration) -> np.ndarray:
+    """DemandReason code of aware households that do not claim this month."""
+    floor = model.p["value_of_time"] * model.p["claim_floor_hours"]
+    out = np.full(len(gain), NOT_YET, dtype=np.int8)
+    out[~np.isfinite(best) | (gain - psych - best - frustration < 0)] = DETERRED
+    out[gain - psych < floor] = STIGMA
+    out[gain < floor] = LOW_GAIN
+    return out
 
 
 def automatic_enrolment(model, rng) -> None:
@@ -65,6 +112,35 @@ def automatic_enrolment(model, rng) -> None:
                              & (h.state[b] != PROCESSING))
         got = idx[rng.random(len(idx)) < lv.automatic_share[b]]
         h.state[b, got] = ClaimState.receiving
+        h.ever_received[b, got] = True
+        h.knows[b, got] = True
+        h.aware[b, got] = True
+        h.not_proposed[b, got] = False
+        h.failures[b, got] = 0
+        h.timer[b, got] = max(int(model.renewal_months[b]), 0)
+        model.ledger.flow("new_automatic", len(got), b)
+
+
+def linked_grants(model, rng) -> None:
+    """A recipient of a linked benefit (``granted_with``) who becomes eligible gets this one
+    through its own quarterly declaration, without claiming: each month with probability
+    1 / the source's renewal period."""
+    h = model.h
+    for b, sources in enumerate(model.granted_with):
+        if not sources:
+            continue
+        state = h.state[b]
+        idx = np.flatnonzero((h.amount[b] > 0) & (state != RECEIVING) & (state != PROCESSING))
+        if len(idx) == 0:
+            continue
+        chance = np.zeros(len(idx))
+        for c in sources:
+            rc = h.state[c].take(idx) == RECEIVING
+            chance = np.maximum(chance, rc / max(int(model.renewal_months[c]), 1))
+        got = idx[rng.random(len(idx)) < chance]
+        h.state[b, got] = ClaimState.receiving
+        h.ever_received[b, got] = True
+        h.knows[b, got] = True
         h.aware[b, got] = True
         h.not_proposed[b, got] = False
         h.failures[b, got] = 0
@@ -73,8 +149,8 @@ def automatic_enrolment(model, rng) -> None:
 
 
 def orient(model, rng) -> None:
-    """Detection and orientation: the agency spots non-autonomous households that know a
-    right but have not obtained it for a quarter, and books them a mediation slot."""
+    """Detection and orientation (policy): the agency spots non-autonomous households that
+    know a right but have not obtained it for a quarter, and books them a mediation slot."""
     h, p, lv = model.h, model.p, model.levers
     if lv.detection_rate <= 0:
         return
@@ -85,21 +161,45 @@ def orient(model, rng) -> None:
                                 | (state == SUSPENDED) | (state == GAVE_UP)))
         idx = idx[h.skill[idx] < p["autonomy_skill"]]
         got = idx[rng.random(len(idx)) < lv.detection_rate]
-        in_reach = h.association_rank[got] < lv.association_presence[h.territory[got]]
-        h.state[b, got] = ClaimState.queued
-        h.channel[b, got] = np.where(in_reach, Channel.association, Channel.social_services)
-        h.months_waiting[b, got] = 0
+        queue_for_mediation(model, b, got)
         model.ledger.flow("new_oriented", len(got))
+
+
+def queue_for_mediation(model, b: int, hh: np.ndarray) -> None:
+    """Book households ``hh`` a mediation slot for benefit ``b``: a France Services point
+    in reach, else social services."""
+    h, lv = model.h, model.levers
+    in_reach = h.association_rank[hh] < lv.association_presence[h.territory[hh]]
+    h.state[b, hh] = ClaimState.queued
+    h.channel[b, hh] = np.where(in_reach, Channel.association, Channel.social_services)
+    h.months_waiting[b, hh] = 0
+
+
+def _give_up_silently(model, b: int, idx: np.ndarray) -> None:
+    """A failed attempt not followed by another within ``follow_up_months`` is recorded
+    as given up (the household may still come back later)."""
+    h = model.h
+    pend = idx[h.fail_reason[b].take(idx) > 0]
+    if len(pend) == 0:
+        return
+    h.failed_months[b, pend] += 1
+    done = pend[h.failed_months[b].take(pend) >= model.p["follow_up_months"]]
+    if len(done):
+        failed = h.failed_channel[b].take(done).astype(np.int64)
+        model.ledger.add_after_failure(failed, np.full(len(done), int(AfterFailure.gave_up)))
+        h.fail_reason[b, done] = FailReason.none
 
 
 def decide(model) -> Batch:
     h, p = model.h, model.p
     rng = model.stream("decision")
     automatic_enrolment(model, rng)
+    linked_grants(model, rng)
     orient(model, rng)
-    hh_parts, ben_parts, queued_parts, opt_parts = [], [], [], []
+    h.demand_reason[:] = 0
+    parts = []  # (hh, ben, renewal, queued, opts)
     for b in range(h.n_benefits):
-        # people waiting for a mediated appointment: some leave, the others keep their place
+        # people waiting for a slot: some leave, the others keep their place
         state = h.state[b]
         q = np.flatnonzero(state == QUEUED)
         if len(q):
@@ -107,45 +207,65 @@ def decide(model) -> Batch:
             gone = q[leave]
             h.state[b, gone] = ClaimState.not_claimed
             h.failures[b, gone] += 1
+            h.failed_channel[b, gone] = h.channel[b, gone]
+            h.fail_reason[b, gone] = FailReason.turned_away
             h.months_waiting[b, gone] = 0
             model.ledger.flow("new_left_queue", len(gone))
             q = q[~leave]
             h.months_waiting[b, q] += 1
-            hh_parts.append(q)
-            ben_parts.append(np.full(len(q), b, dtype=np.int16))
-            queued_parts.append(np.ones(len(q), dtype=bool))
-            opt_parts.append(channels.options(model, q, b))
+            parts.append((q, b, False, True, channels.options(model, q, b, queued=np.ones(len(q), bool))))
         cand = np.flatnonzero((h.amount[b] > 0) & h.aware[b] & (
             (state == NOT_CLAIMED) | (state == REJECTED) | (state == SUSPENDED)))
         if len(cand) == 0:
             continue
         u = rng.random(len(cand))
-        # the probability never exceeds claim_max: only households drawing below it can
-        # claim, so their routes are the only ones worth costing (same draws, same result)
-        maybe = np.flatnonzero(u < p["claim_max"])
-        sub = cand.take(maybe)
-        opts = channels.options(model, sub, b)
-        prob = claim_probability(model, sub, b, opts)
-        sel = np.flatnonzero(u.take(maybe) < prob)
-        go = sub.take(sel)
+        opts = channels.options(model, cand, b)
+        gain, psych, best, frustration = claim_value(model, cand, b, opts)
+        net = gain - psych - best - frustration
+        prob = np.where(np.isfinite(best), p["claim_max"] * _logistic(net / p["claim_scale"]), 0.0)
+        go_mask = u < prob
+        sel = np.flatnonzero(go_mask)
+        stay = ~go_mask
+        h.demand_reason[b, cand[stay]] = demand_reason(
+            model, gain[stay], psych[stay], best[stay], frustration[stay])
+        go = cand.take(sel)
+        _give_up_silently(model, b, cand[stay])
         model.ledger.flow("new_claims", len(go), b)
-        hh_parts.append(go)
-        ben_parts.append(np.full(len(go), b, dtype=np.int16))
-        queued_parts.append(np.zeros(len(go), dtype=bool))
-        opt_parts.append(tuple(x.T.take(sel, axis=1).T for x in opts))
-    hh = np.concatenate(hh_parts) if hh_parts else np.empty(0, dtype=np.int64)
-    ben = np.concatenate(ben_parts) if ben_parts else np.empty(0, dtype=np.int16)
-    queued = np.concatenate(queued_parts) if queued_parts else np.empty(0, dtype=bool)
-    if opt_parts:  # stack the (6, k) blocks of each part; the batch sees (k, 6) views
-        avail, cost, hours = (np.concatenate([o[i].T for o in opt_parts], axis=1).T for i in range(3))
-    else:
-        avail, cost, hours = channels.options(model, hh, ben)
-    return Batch(hh, ben, avail, cost, hours, queued)
+        parts.append((go, b, False, False, tuple(x.T.take(sel, axis=1).T for x in opts)))
+    for b, due in processing.due_renewals(model):
+        waited = h.months_waiting[b].take(due) > 0
+        parts.append((due, b, True, waited, channels.options(model, due, b, renewal=True)))
+    if not parts:
+        empty = np.empty(0, dtype=np.int64)
+        avail, cost, hours = channels.options(model, empty, np.empty(0, dtype=np.int16))
+        return Batch(empty, np.empty(0, dtype=np.int16), np.empty(0, dtype=bool), avail, cost,
+                     hours, np.empty(0, dtype=bool))
+    hh = np.concatenate([x[0] for x in parts])
+    ben = np.concatenate([np.full(len(x[0]), x[1], dtype=np.int16) for x in parts])
+    renewal = np.concatenate([np.full(len(x[0]), x[2], dtype=bool) for x in parts])
+    queued = np.concatenate([np.broadcast_to(np.asarray(x[3], dtype=bool), len(x[0])) for x in parts])
+    # stack the (6, k) blocks of each part; the batch sees (k, 6) views
+    avail, cost, hours = (np.concatenate([x[4][i].T for x in parts], axis=1).T for i in range(3))
+    return Batch(hh, ben, renewal, avail, cost, hours, queued)
 
 
 def choose(model, batch: Batch) -> None:
-    """New claimants pick a route by multinomial logit; queued ones keep theirs."""
+    """New claimants and renewals pick a route by multinomial logit; queued claims keep
+    theirs; a household whose access codes an intermediary keeps goes back to it when
+    that route is open."""
+    h = model.h
     rng = model.stream("choice")
     pick = channels.choose(model, batch.avail, batch.cost, rng)
-    kept = model.h.channel[batch.ben, batch.hh]
-    batch.channel = np.where(batch.queued, kept, pick).astype(np.int8)
+    kept = h.channel[batch.ben, batch.hh]
+    keep = batch.queued & ~batch.renewal
+    ch = np.where(keep, kept, pick).astype(np.int8)
+    holder = h.credentials_holder.take(batch.hh)
+    if (holder > 0).any():
+        to_holder = np.full(len(batch), -1, dtype=np.int8)
+        for code, c in channels.HOLDER_CHANNEL.items():
+            to_holder[holder == code] = c
+        k = np.arange(len(batch))
+        back = (to_holder >= 0) & ~keep & batch.avail[k, np.maximum(to_holder, 0)] & (
+            model.levers.channels[batch.ben, channels.ALONE])
+        ch = np.where(back, to_holder, ch).astype(np.int8)
+    batch.channel = ch

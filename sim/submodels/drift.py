@@ -68,5 +68,6 @@ def step(model) -> None:
     if lv.safe_rate > 0:
         s = _some(rng, (h.income_quintile == 0) & ~h.has_safe, lv.safe_rate)
         h.has_safe[s] = True
-        h.credentials_held[s] &= rng.random(len(s)) >= lv.safe_effect
+        # the safe keeps the codes: an intermediary no longer has to
+        h.credentials_holder[s[rng.random(len(s)) < lv.safe_effect]] = 0
         model.ledger.flow("new_safes", len(s))

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..agents.households import CLAIM_FIELDS, FIELDS
-from ..agents.population import draw_income, generate, mark_indirect_users_at
+from ..agents.population import (draw_income, draw_other_benefit, generate,
+                                 mark_indirect_users_at, update_quintile)
 from ..categories import AgeBand, ClaimState
+from . import information
+from .claims import claim_probability  # the decision rule of step 3, for the steady state
 
 
 class View:
@@ -30,39 +33,46 @@ class View:
 
 
 def initialise(model) -> None:
-    """Month 0: entitlements, awareness and receipt drawn from their steady state.
+    """Month 0: entitlements, knowledge and receipt drawn from their steady state.
 
-    For each eligible household, knowing the right and receiving it are drawn
-    from the stationary distribution of the two-state chains the monthly
-    process runs: aware with probability 1 − (1 − a)·x / (x + ℓ), where a is the
-    awareness of newly eligible households, ℓ the monthly chance to learn
-    (background, relatives, contacts with social services) and x the household's
-    monthly hazard of leaving eligibility (turnover, mortality, income redraws);
-    receiving, if aware, with probability c / (c + x), c being its monthly claim
-    probability under the pre-policy levers.  The model thus starts near its
-    steady state instead of drifting for years.
+    For each eligible household, knowing the benefit, believing oneself eligible
+    and receiving it are drawn from the stationary distribution of the chains the
+    monthly process runs.  With x the household's monthly hazard of leaving
+    eligibility (turnover, mortality, income redraws), a benefit known on entry
+    with probability k and learnt at rate λ (background, relatives, the agency's
+    files, social workers), P(knows) = 1 − (1 − k)·x / (x + λ); a household that
+    knows believes itself eligible with probability 1 − (1 − β)·x / (x + μ), β
+    being the belief on learning and μ the rate at which beliefs are corrected;
+    an aware household receives with probability c / (c + x), c being its
+    monthly claim probability under the pre-policy levers.  The model thus starts
+    near its steady state instead of drifting for years.
     """
-    from .claims import claim_probability  # decision rule shared with step 3
-
     h, p = model.h, model.p
     rng = model.stream("life_events", -1)
     working = ~h.retired
     base_exit = p["turnover_rate"] + p["mortality_75_plus"] * (h.age_band == AgeBand.a75_plus)
+    followed = information.followed(model)
     for b, benefit in enumerate(model.benefits):
         h.amount[b] = benefit.amount(h, model.bp[b])
         eligible = h.amount[b] > 0
         stay = eligible[working].mean() if working.any() else 0.0
         elig = np.flatnonzero(eligible)
         x = base_exit[elig] + p["income_redraw_rate"] * (1.0 - stay) * working[elig]
-        learn = (p["info_base"] + p["info_relatives"] * (h.n_helpers[elig] > 0)
-                 + p["core_contact_rate"] * p["info_contact"])
-        p_aware = 1.0 - (1.0 - model.awareness_on_entry[b]) * x / (x + learn)
-        pick = rng.random(len(elig)) < p_aware
-        knows, x = elig[pick], x[pick]
-        h.aware[b, knows] = True
-        claim = claim_probability(model, knows, b)
-        got = knows[rng.random(len(knows)) < claim / np.maximum(claim + x, 1e-12)]
+        told = information.steady_rate_told(model, b, elig, followed)
+        learn = p["info_base"] + told
+        p_know = 1.0 - (1.0 - model.knows_on_entry[b]) * x / (x + learn)
+        correct = information.steady_rate_belief(model, b, elig) + told
+        p_believe = 1.0 - (1.0 - p["belief_on_learning"]) * x / (x + correct)
+        u = rng.random((2, len(elig)))
+        knows = u[0] < p_know
+        h.knows[b, elig[knows]] = True
+        pick = knows & (u[1] < p_believe)
+        aware, x = elig[pick], x[pick]
+        h.aware[b, aware] = True
+        claim = claim_probability(model, aware, b)
+        got = aware[rng.random(len(aware)) < claim / np.maximum(claim + x, 1e-12)]
         h.state[b, got] = ClaimState.receiving
+        h.ever_received[b, got] = True
         r = max(int(model.renewal_months[b]), 1)
         h.timer[b, got] = 1 + rng.integers(0, r, len(got))
 
@@ -97,6 +107,8 @@ def step(model) -> None:
     redraw = _draw_subset(rng, working_age, p["income_redraw_rate"])
     if len(redraw):
         draw_income(h, pop_p, rng, redraw)
+        update_quintile(h, redraw)  # measured groups use the current quintile
+        draw_other_benefit(h, pop_p, rng, redraw)  # housing benefit follows income
     changed = np.zeros(h.n, dtype=bool)
     changed[redraw] = True
     changed[turnover(model, rng)] = False  # newcomers' entitlements are set afresh
@@ -112,7 +124,7 @@ def turnover(model, rng) -> np.ndarray:
     The newcomer keeps the dwelling's territory, its place in the counter and
     mediation orders and its relatives' links; everything else is new, including
     its claims: newly eligible newcomers know a right with the benefit's
-    ``awareness_on_entry``.  This inflow of new eligible households is what keeps
+    ``knows_on_entry`` (and believe themselves eligible with ``belief_on_learning``).  This inflow of new eligible households is what keeps
     non-knowledge and non-demand in a steady state (and renews the ASPA's eligible).
     """
     h, p = model.h, model.p
@@ -132,12 +144,13 @@ def turnover(model, rng) -> np.ndarray:
     was = h.amount[:, out] > 0
     for name, _, _ in CLAIM_FIELDS:
         getattr(h, name)[:, out] = getattr(new, name)
-    aware_draw = rng.random((h.n_benefits, len(out)))
+    draws = rng.random((2, h.n_benefits, len(out)))
     view = View(h, out)
     for b, benefit in enumerate(model.benefits):
         amt = benefit.amount(view, model.bp[b])
         h.amount[b, out] = amt
-        h.aware[b, out] = (amt > 0) & (aware_draw[b] < model.awareness_on_entry[b])
+        h.knows[b, out] = (amt > 0) & (draws[0, b] < model.knows_on_entry[b])
+        h.aware[b, out] = h.knows[b, out] & (draws[1, b] < p["belief_on_learning"])
         model.ledger.flow("new_entries", int((amt > 0).sum()), b)
         model.ledger.flow("new_exits", int(was[b].sum()), b)
     model.ledger.flow("new_households", len(out))
@@ -150,16 +163,22 @@ def update_entitlements(model, idx: np.ndarray, rng) -> None:
     if len(idx) == 0:
         return
     view = View(h, idx)
-    aware_draw = rng.random((h.n_benefits, len(idx)))
+    draws = rng.random((2, h.n_benefits, len(idx)))
+    p = model.p
     for b, benefit in enumerate(model.benefits):
         before = h.amount[b, idx] > 0
         amt = benefit.amount(view, model.bp[b])
         after = amt > 0
         h.amount[b, idx] = amt
-        enter = idx[after & ~before]
+        entering = after & ~before
+        enter = idx[entering]
         leave = idx[before & ~after]
-        # a newly eligible household may know the right already (relatives, past claims)
-        h.aware[b, enter] |= aware_draw[b][after & ~before] < model.awareness_on_entry[b]
+        # a newly eligible household may know the benefit already (relatives, a past
+        # claim), but knowing it is not realising one is now eligible (CNAF 2012)
+        knows = h.knows[b, enter] | h.ever_received[b, enter] | (draws[0, b][entering] < model.knows_on_entry[b])
+        h.knows[b, enter] = knows
+        h.aware[b, enter] = knows & (draws[1, b][entering] < p["belief_on_learning"])
+        h.aware[b, leave] = False  # out of eligibility: knows it is not for them now
         for i in (enter, leave):
             h.state[b, i] = ClaimState.not_claimed
             h.failures[b, i] = 0
@@ -167,5 +186,8 @@ def update_entitlements(model, idx: np.ndarray, rng) -> None:
             h.months_waiting[b, i] = 0
             h.months_without[b, i] = 0
             h.not_proposed[b, i] = False
+            h.failed_channel[b, i] = -1
+            h.fail_reason[b, i] = 0
+            h.demand_reason[b, i] = 0
         model.ledger.flow("new_entries", len(enter), b)
         model.ledger.flow("new_exits", len(leave), b)

@@ -2,21 +2,24 @@
 
 A file lodged in month m with a processing delay of d months is decided in
 month m + d: complete files start payment, incomplete ones are rejected
-(non-reception).  Recipients of a benefit with a renewal period renew every
-``renewal_months`` through a route chosen like a claim (lighter: less
-paperwork, half the complexity); an unserved or failed renewal suspends
-payment.  Automatic renewal (a policy) skips the route.
+(non-reception).  Recipients of a benefit with a renewal period declare every
+``renewal_months``: the declarations due this month (:func:`due_renewals`) go
+through a route chosen like a claim's (lighter: less paperwork, half the
+complexity), in the same month's queues as claims (step 5); :func:`renew`
+applies their outcomes: a served declaration renews, one that found no slot has
+a month's grace, a failed one suspends payment.  Automatic renewal (a policy)
+skips the route.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..categories import ClaimState
-from . import attempt, channels
+from ..categories import Attempt, ClaimState, FailReason
 
 # plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
 PROCESSING, RECEIVING = int(ClaimState.processing), int(ClaimState.receiving)
+OK, WAIT = int(Attempt.ok), int(Attempt.wait)
 
 
 def step(model) -> None:
@@ -30,18 +33,22 @@ def step(model) -> None:
         h.state[b, rej] = ClaimState.rejected
         h.failures[b, rej] += 1
         h.incomplete[b, rej] = False
+        h.failed_channel[b, rej] = h.channel[b, rej]
+        h.fail_reason[b, rej] = FailReason.incomplete
+        h.failed_months[b, rej] = 0
         h.state[b, acc] = ClaimState.receiving
+        h.ever_received[b, acc] = True
         h.failures[b, acc] = 0
+        h.failed_channel[b, acc] = -1
         h.timer[b, acc] = model.renewal_months[b]
         h.timer[b, idx[~due]] -= 1
         model.ledger.flow("new_rejections", len(rej), b)
         model.ledger.flow("new_awards", len(acc), b)
 
 
-def renew(model) -> None:
+def due_renewals(model):
+    """Recipients' clocks tick; yield ``(benefit, households)`` whose declaration is due."""
     h, lv = model.h, model.levers
-    rng = model.stream("renewal")
-    hh_parts, ben_parts = [], []
     for b in np.flatnonzero(model.renewal_months > 0):
         receiving = h.state[b] == RECEIVING
         timer = h.timer[b]
@@ -51,25 +58,22 @@ def renew(model) -> None:
             h.timer[b, due] = model.renewal_months[b]
             model.ledger.flow("new_renewals", len(due), b)
             continue
-        hh_parts.append(due)
-        ben_parts.append(np.full(len(due), b, dtype=np.int16))
-    if not hh_parts:
+        yield int(b), due
+
+
+def renew(model, batch) -> None:
+    """Apply the outcomes of this month's declarations (the renewal pairs of ``batch``)."""
+    h = model.h
+    if batch.outcome is None or not batch.renewal.any():
         return
-    hh, ben = np.concatenate(hh_parts), np.concatenate(ben_parts)
-    if len(hh) == 0:
-        return
-    avail, cost, hours = channels.options(model, hh, ben, renewal=True)
-    ch = channels.choose(model, avail, cost, rng)
-    r = attempt.route(model, hh, ben, ch, np.zeros(len(hh), dtype=bool), renewal=True, rng=rng)
-    k = np.arange(len(hh))
-    burden = np.where(ch >= 0, hours[k, np.maximum(ch, 0)], 0.0)
-    np.add.at(h.burden_hours, hh, burden.astype(np.float32))
-    model.ledger.flow("burden_hours", float(burden.sum()))
-    ok = r.outcome == attempt.OK
+    sel = np.flatnonzero(batch.renewal)
+    hh, ben = batch.hh[sel], batch.ben[sel]
+    out = batch.outcome[sel]
+    ok = out == OK
     h.timer[ben[ok], hh[ok]] = model.renewal_months[ben[ok]]
     h.months_waiting[ben[ok], hh[ok]] = 0
     # not served this month: one month's grace (payment goes on), then suspension
-    late = r.outcome == attempt.WAIT
+    late = out == WAIT
     h.months_waiting[ben[late], hh[late]] += 1
     grace = late & (h.months_waiting[ben, hh] < 2)
     h.timer[ben[grace], hh[grace]] = 1
@@ -77,6 +81,13 @@ def renew(model) -> None:
     h.state[ben[lost], hh[lost]] = ClaimState.suspended
     h.failures[ben[lost], hh[lost]] += 1
     h.months_waiting[ben[lost], hh[lost]] = 0
+    h.failed_channel[ben[lost], hh[lost]] = batch.channel[sel][lost]
+    h.fail_reason[ben[lost], hh[lost]] = np.maximum(batch.reason[sel][lost],
+                                                    int(FailReason.attempt_failed))
+    h.failed_months[ben[lost], hh[lost]] = 0
+    model.ledger.add_renewed(batch.channel[sel][ok], ben[ok])
     for b in range(h.n_benefits):
         model.ledger.flow("new_renewals", int((ok & (ben == b)).sum()), b)
         model.ledger.flow("new_suspensions", int((lost & (ben == b)).sum()), b)
+        model.ledger.flow("new_lost_access", int((lost & (ben == b) & (
+            batch.reason[sel] == FailReason.lost_access)).sum()), b)
