@@ -110,6 +110,12 @@ class Channel(IntEnum):
     association = 5
 
 
+# Plain-int codes for array comparisons: comparing an int8 array with an IntEnum member
+# casts the whole array (about 10x slower), so the engine compares with these.
+NOT_CLAIMED, QUEUED, PROCESSING, RECEIVING, SUSPENDED, REJECTED, GAVE_UP = map(int, ClaimState)
+CH_ALONE, CH_RELATIVE, CH_COUNTER, CH_PHONE, CH_SOCIAL, CH_ASSOCIATION = map(int, Channel)
+
+
 MEDIATED = (Channel.social_services, Channel.association)
 
 

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .categories import (GROUP_LABELS, AfterFailure, AgeBand, Cause, Channel, ClaimState,
-                         DemandReason, SubCause, SUBCAUSE_OF)
+from .categories import (CH_COUNTER, CH_PHONE, CH_RELATIVE, GAVE_UP, GROUP_LABELS, NOT_CLAIMED,
+                         PROCESSING, QUEUED, RECEIVING, REJECTED, SUBCAUSE_OF, SUSPENDED,
+                         AfterFailure, AgeBand, Cause, Channel, DemandReason, SubCause)
 
 CAUSE_SERIES = ("n_non_knowledge", "n_non_proposition", "n_non_demand", "n_non_reception")
 SUBCAUSE_SERIES = tuple(f"n_{s.name}" for s in SubCause)
@@ -65,9 +66,6 @@ GLOBAL = (
 ROUTE_OUTCOMES = ("receiving", "waiting", "rejected", "gave_up", "not_claimed")
 AFTER_FAILURE = tuple(a.name for a in AfterFailure)
 PERSISTENT_MONTHS = 9  # three consecutive quarters, as DREES measures it
-# plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
-NOT_CLAIMED, QUEUED, PROCESSING, RECEIVING, SUSPENDED, REJECTED, GAVE_UP = map(int, ClaimState)
-ONLINE_RELATIVE, COUNTER, PHONE = int(Channel.online_relative), int(Channel.counter), int(Channel.phone)
 N_SUB = len(SubCause)
 CAUSE_OF_SUB = np.array([int(SUBCAUSE_OF[s]) for s in SubCause])
 _DEMAND_SUB = np.full(len(DemandReason), int(SubCause.not_yet))
@@ -129,7 +127,7 @@ def subcauses(h, b: int, idx: np.ndarray) -> np.ndarray:
     if queued.any():
         where = h.channel[b].take(idx)
         sub = np.where(queued, np.select(
-            [where == ONLINE_RELATIVE, (where == COUNTER) | (where == PHONE)],
+            [where == CH_RELATIVE, (where == CH_COUNTER) | (where == CH_PHONE)],
             [int(SubCause.deterred_by_route), int(SubCause.agency_queue)],
             int(SubCause.waiting_for_help)), sub)
     sub = np.where(state == PROCESSING, int(SubCause.processing), sub)

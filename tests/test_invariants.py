@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.metrics import CAUSE_SERIES
+from sim.categories import SUBCAUSE_OF, SubCause
+from sim.metrics import CAUSE_SERIES, SUBCAUSE_SERIES
 from sim.policies import REGISTRY
 
 policy = st.builds(lambda name, start: {"type": name, "start": start},
@@ -28,6 +29,9 @@ def test_invariants_hold(policies, seed, households, closure):
     assert np.all(s["n_receiving"] + non == s["n_eligible"])
     if summ["non_take_up_rate"] == summ["non_take_up_rate"]:  # not NaN (someone eligible)
         assert abs(sum(summ["non_take_up_by_cause"].values()) - summ["non_take_up_rate"]) < 1e-9
+    for c, name in enumerate(CAUSE_SERIES):  # sub-causes add up to their cause
+        subs = [SUBCAUSE_SERIES[sc] for sc in SubCause if SUBCAUSE_OF[sc] == c]
+        assert np.array_equal(sum(s[k] for k in subs), s[name]), name
     for key, arr in s.items():
         if key != "concentration_index":
             assert np.all(arr >= 0), key
@@ -35,3 +39,9 @@ def test_invariants_hold(policies, seed, households, closure):
     assert np.all(s["hours_associations"] <= s["capacity_associations"] + 1e-6)
     assert np.all(s["counter_visits"] <= s["counter_capacity"] + 1e-6)
     assert np.all(s["hours_social_services"] + s["hours_social_core"] <= s["hours_social_total"] + 1e-6)
+    assert np.all(s["hours_social_core"] <= s["capacity_social_core"] + 1e-6)
+    assert np.all(s["phone_calls_answered"] <= s["phone_capacity"] + 1e-6)
+    assert np.all(s["new_renewals"] <= s["n_eligible"] + 1e-9)
+    for share in ("autonomy_share", "counter_share", "mediated_teach_share", "dependent_share"):
+        v = summ[share]
+        assert v != v or 0.0 <= v <= 1.0, share

@@ -69,7 +69,7 @@ def test_run_writes_results_and_is_reproducible(tmp_path):
                                               "non_reception"}
     assert set(s["delegated_hours_per_month"]) == {"social_services", "associations", "relatives"}
     assert set(s["by_group"]) == {"age_band", "income_quintile", "diploma", "territory",
-                                  "equipment", "isolation"}
+                                  "equipment", "isolation", "household_type", "other_benefit"}
     assert s["by_group"]["age_band"]["a75_plus"]["non_take_up_rate"]["mean"] is not None
     assert set(s["per_benefit"]) == {"prime_activite", "rsa", "aspa"}
     m = json.loads((tmp_path / "a" / "manifest.json").read_text())

@@ -95,8 +95,10 @@ def generate(p: dict, n: int, n_benefits: int, rng: np.random.Generator,
     eq[z < 0.0] = Equipment.none
     eq[z >= d["computer_threshold"]] = Equipment.computer
     h.equipment[:] = eq
-    h.home_internet[:] = (eq > 0) & (rng.random(n) < _logistic(z + d["home_internet_shift"]))
-    h.skill[:] = _logistic(0.9 * z + d["skill_shift"] + 0.6 * rng.standard_normal(n))
+    # a non-user may live in a connected household (another member goes online)
+    shift = np.where(eq > 0, d["home_internet_shift"], d["home_internet_shift"] + d["nonuser_home_shift"])
+    h.home_internet[:] = rng.random(n) < _logistic(z + shift)
+    h.skill[:] = _logistic(0.9 * z + d["skill_shift"] + d["skill_noise"] * rng.standard_normal(n))
     h.skill[eq == Equipment.none] *= 0.5  # skills fade without practice
     h.email[:] = (eq > 0) & (rng.random(n) < _logistic(z + d["email_shift"]))
     assign_internet_relation(h, d, rng)
@@ -133,13 +135,11 @@ def draw_other_benefit(h: Households, p: dict, rng: np.random.Generator, idx: np
     """
     o = p["other_benefit"]
     kids = h.n_children.take(idx)
-    renter = h.tenure.take(idx) > 0
+    tenure = h.tenure.take(idx)
     low = h.income_quintile.take(idx) <= 1
-    social = h.tenure.take(idx) == 2
     p_family = np.where(kids >= 2, o["families"], np.where(kids == 1, 0.5 * o["families"], 0.0))
-    p_housing = np.where(renter & low, np.minimum(o["renters_low_income"]
-                                                  * np.where(social, o["social_renters_factor"], 1.0), 1.0),
-                         0.0)
+    p_housing = low * np.where(tenure == 2, o["social_renters"],
+                               np.where(tenure == 1, o["private_renters"], 0.0))
     u = rng.random(len(idx))
     h.other_benefit[idx] = u < 1.0 - (1.0 - p_family) * (1.0 - p_housing)
 

@@ -3,7 +3,7 @@
 Two stages, each a deterministic scipy.optimize run from the current values
 (so the same seed reproduces the same preset file):
 
-1. **Population** (Powell, bounded): the digital-propensity coefficients and
+1. **Population** (least squares, bounded): the digital-propensity coefficients and
    the non-connection reason shares, against the population targets of the
    preset's vintage, on one synthetic population of ``POP_HOUSEHOLDS``.
 2. **Process** (least squares, bounded): information, belief, the psychological
@@ -31,7 +31,6 @@ import yaml
 from scipy import optimize
 
 from ..agents.population import generate
-from ..model import DematModel
 from ..output import atomic_write
 from ..runner import replication_seeds
 from ..scenario import from_dict
@@ -57,6 +56,8 @@ POPULATION_PARAMS = [
     ("population.digital.territory", 0, -1.5, 1.5), ("population.digital.territory", 2, -1.5, 1.5),
     ("population.digital.home_internet_shift", None, -2, 5),
     ("population.digital.skill_shift", None, -4, 2),
+    ("population.digital.skill_noise", None, 0.1, 2.0),
+    ("population.digital.nonuser_home_shift", None, -8, 2),
     ("population.digital.suffered_share", None, 0.05, 0.95),
     ("population.digital.chosen_useless_share", None, 0.05, 0.95),
     ("population.digital.suffered_competence_share", None, 0.05, 0.95),
@@ -67,7 +68,7 @@ PROCESS_PARAMS = [
     ("process.claim_max", None, 0.05, 0.95),  # ... (frictional non-take-up: time to claim)
     ("process.info_base", None, 0.0005, 0.2),  # never-recipients unaware of the RSA
     ("benefits.rsa.knows_on_entry", None, 0.05, 0.95),  # ... (how well known the RSA is)
-    ("process.belief_update", None, 0.001, 0.5),  # ... knowing it, believing not eligible
+    ("process.belief_on_learning", None, 0.05, 0.95),  # ... knowing it, believing not eligible
     ("process.info_agency", None, 0.0, 0.5),  # RSA non-take-up of prime d'activité recipients
     ("benefits.prime_activite.knows_on_entry", None, 0.05, 0.95),  # prime d'activité's level
     ("process.stigma.rsa", None, 0, 3000),  # RSA's level
@@ -75,8 +76,10 @@ PROCESS_PARAMS = [
     ("process.psych.known_to_agency", None, -4, 1),  # single parents, social renters (CAF files)
     ("process.psych.couple_no_children", None, -2, 3),  # couples without children vs single parents
     ("process.psych.owner", None, -2, 3),  # owners vs tenants
+    ("population.other_benefit.private_renters", None, 0.05, 1.0),  # private vs social renters
     ("process.psych.diploma", 2, -2, 3),  # graduates vs no diploma (CNAF: higher with a diploma)
     ("process.paper_cost", None, 0, 2000),  # prime d'activité's first claims online
+    ("process.paper_renewal_factor", None, 0, 1),  # ... and its declarations online
     ("institutions.phone_calls", None, 5, 2000),  # calls answered
     ("institutions.teach_propensity", None, 0, 1),  # mediated filings done for people
 ]
@@ -147,15 +150,28 @@ def refit(scenario, targets, vintage, seed: int, log=print) -> dict:
 
     x0 = np.array([_get(data, path, idx) for path, idx, _, _ in POPULATION_PARAMS], dtype=float)
     bounds = [(lo, hi) for _, _, lo, hi in POPULATION_PARAMS]
-    ridge = lambda x: 0.01 * float(((x - x0) ** 2).sum())  # noqa: E731
+    lo1 = np.array([b[0] for b in bounds]), np.array([b[1] for b in bounds])
+    scale1 = lo1[1] - lo1[0]
+
+    def pop_residuals(w):  # w = 1 + u (see stage 2)
+        u = w - 1.0
+        x = lo1[0] + np.clip(u, 0, 1) * scale1
+        p = copy.deepcopy(data["population"])
+        for (path, idx, _, _), v in zip(POPULATION_PARAMS, x):
+            _set({"population": p}, path, idx, float(v))
+        h = generate(p, POP_HOUSEHOLDS, nb, np.random.default_rng(pop_seed))
+        r = [target_residual(t, _population_target_value(h, t)) for t in pop_t]
+        return np.array(r + list(RIDGE * (u - u1)))
+
+    u1 = (np.clip(x0, lo1[0], lo1[1]) - lo1[0]) / scale1
     log(f"stage 1: {len(POPULATION_PARAMS)} population parameters, {len(pop_t)} targets, "
         f"loss {pop_loss(x0):.2f}")
-    res = optimize.minimize(lambda x: pop_loss(x) + ridge(x), x0, method="Powell", bounds=bounds,
-                            options={"maxfev": 1500, "xtol": 1e-3, "ftol": 1e-5})
-    for (path, idx, _, _), v in zip(POPULATION_PARAMS, res.x):
-        _set(data, path, idx, _round(v))
+    res = optimize.least_squares(pop_residuals, 1.0 + u1, bounds=(1, 2), method="trf",
+                                 diff_step=0.01, max_nfev=60, xtol=1e-6, ftol=1e-6)
+    for (path, idx, _, _), v in zip(POPULATION_PARAMS, lo1[0] + (res.x - 1.0) * scale1):
+        _set(data, path, idx, _round(float(v)))
     log(f"stage 1 done: loss {pop_loss(np.array([_get(data, p, i) for p, i, _, _ in POPULATION_PARAMS])):.2f} "
-        f"after {res.nfev} evaluations")
+        f"after {res.nfev} iterations")
 
     if proc_t:
         seeds = replication_seeds(seed, PROCESS_SEEDS)
@@ -164,7 +180,8 @@ def refit(scenario, targets, vintage, seed: int, log=print) -> dict:
         z0 = np.array([_get(data, path, idx) for path, idx, _, _ in PROCESS_PARAMS], dtype=float)
         u0 = (np.clip(z0, lo, hi) - lo) / (hi - lo)
 
-        def residuals(u):
+        def residuals(w):  # w = 1 + u: least_squares' difference step is relative to w
+            u = w - 1.0
             d = copy.deepcopy(data)
             for (path, idx, _, _), v in zip(PROCESS_PARAMS, lo + np.clip(u, 0, 1) * (hi - lo)):
                 _set(d, path, idx, float(v))
@@ -172,13 +189,13 @@ def refit(scenario, targets, vintage, seed: int, log=print) -> dict:
             r = [target_residual(t, float(np.mean(values[t["id"]]))) for t in proc_t]
             return np.array(r + list(RIDGE * (u - u0)))
 
-        r0 = residuals(u0)
+        r0 = residuals(1.0 + u0)
         log(f"stage 2: {len(PROCESS_PARAMS)} process parameters, {len(proc_t)} targets, "
             f"loss {float(r0 @ r0):.2f}")
-        res2 = optimize.least_squares(residuals, u0, bounds=(0, 1), method="trf",
-                                      diff_step=0.03, x_scale=1.0, max_nfev=PROCESS_ITERATIONS,
-                                      xtol=1e-4, ftol=1e-4)
-        for (path, idx, _, _), v in zip(PROCESS_PARAMS, lo + res2.x * (hi - lo)):
+        res2 = optimize.least_squares(residuals, 1.0 + u0, bounds=(1, 2), method="trf",
+                                      diff_step=0.04, max_nfev=PROCESS_ITERATIONS,
+                                      xtol=1e-6, ftol=1e-6)
+        for (path, idx, _, _), v in zip(PROCESS_PARAMS, lo + (res2.x - 1.0) * (hi - lo)):
             _set(data, path, idx, _round(float(v)))
         log(f"stage 2 done: loss {2 * res2.cost:.2f} after {res2.nfev} iterations "
             f"({res2.nfev * (len(PROCESS_PARAMS) + 1)} evaluations at most)")

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from ..categories import ClaimState, DemandReason
+from ..categories import PROCESSING, RECEIVING, DemandReason
 from ..summary import replication_summary
 from .measure import group_mask
 
@@ -32,13 +32,16 @@ REGIMES: dict[str, list[dict]] = {
 REGIMES["closure"] = REGIMES["2016"] + [
     {"type": "counter_closure", "start": 0, "share": 0.8, "order": "rural_first"}]
 DEFAULT_REGIME = "2016"
-RECEIVING = int(ClaimState.receiving)
 
 
 def _non_take_up(model, b, mask):
+    """Eligible households neither paid nor with a claim lodged: the RSA and the prime
+    d'activité are paid from the month of the claim, so a claim being processed is
+    take-up in surveys and in the DREES's measure."""
     h = model.h
     e = (h.amount[b] > 0) & mask
-    return np.count_nonzero(e & (h.state[b] != RECEIVING)), np.count_nonzero(e)
+    took = (h.state[b] == RECEIVING) | (h.state[b] == PROCESSING)
+    return np.count_nonzero(e & ~took), np.count_nonzero(e)
 
 
 def _never_recipients(model, b, mask):
@@ -114,7 +117,12 @@ def regimes_needed(targets: list[dict]) -> set[str]:
 
 
 class Probe:
-    """Accumulates one state target (and its reference group, if any) over report months."""
+    """Accumulates one state target (and its reference group, if any) over report months.
+
+    ``quarterly: true`` (non-take-up only) measures by calendar quarter as the DREES
+    does: a household eligible at the quarter's end is a taker if it was paid (or had
+    a claim lodged) in any month of the quarter.
+    """
 
     def __init__(self, model, target: dict):
         self.t = target
@@ -122,16 +130,32 @@ class Probe:
         self.f = STATE_QUANTITIES[target["quantity"]]
         self.num = np.zeros(2)
         self.den = np.zeros(2)
+        self.quarterly = bool(target.get("quarterly")) and target["quantity"] == "non_take_up_rate"
+        self.took = np.zeros(model.h.n, dtype=bool) if self.quarterly else None
+        self.months = 0
 
     def observe(self, model) -> None:
         if self.b is None:
             return
+        h, b = model.h, self.b
+        if self.quarterly:
+            self.took |= (h.state[b] == RECEIVING) | (h.state[b] == PROCESSING)
+            self.months += 1
+            if self.months % 3:
+                return
         for i, spec in enumerate((self.t.get("filter"), self.t.get("reference"))):
             if i == 1 and spec is None:
                 break
-            n, d = self.f(model, self.b, group_mask(model.h, spec, model))
+            mask = group_mask(h, spec, model)
+            if self.quarterly:
+                e = (h.amount[b] > 0) & mask
+                n, d = np.count_nonzero(e & ~self.took), np.count_nonzero(e)
+            else:
+                n, d = self.f(model, b, mask)
             self.num[i] += n
             self.den[i] += d
+        if self.quarterly:
+            self.took[:] = False
 
     def value(self) -> float:
         if self.b is None or self.den[0] == 0:

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..categories import AfterFailure, Attempt, Channel, ClaimState, FailReason, Holder, Territory
+from ..categories import (CH_ALONE, CH_ASSOCIATION, CH_COUNTER, CH_PHONE, CH_RELATIVE, CH_SOCIAL,
+                          AfterFailure, Attempt, Channel, ClaimState, FailReason, Holder,
+                          Territory)
 from . import channels
 from .claims import queue_for_mediation
 from .information import inform_at_contact
@@ -32,7 +34,8 @@ from .information import inform_at_contact
 OK, FAIL, WAIT, NO_ROUTE = map(int, Attempt)
 SELF, RELATIVE, AGENCY, SOCIAL, ASSOCIATION = 0, 1, 2, 3, 4
 # plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
-ONLINE_ALONE, ONLINE_RELATIVE, COUNTER, PHONE, SOCIAL_SERVICES, ASSOCIATION_CH = map(int, Channel)
+ONLINE_ALONE, ONLINE_RELATIVE, COUNTER, PHONE, SOCIAL_SERVICES, ASSOCIATION_CH = (
+    CH_ALONE, CH_RELATIVE, CH_COUNTER, CH_PHONE, CH_SOCIAL, CH_ASSOCIATION)
 TERRITORIES = tuple(map(int, Territory))
 GAVE_UP_COL = int(AfterFailure.gave_up)
 HELPER_HOLDER = {RELATIVE: int(Holder.relative), SOCIAL: int(Holder.social_services),

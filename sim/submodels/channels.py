@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..categories import Channel, ClaimState, Equipment, Holder, Intention, NonConnection
+from ..categories import (CH_ALONE, CH_ASSOCIATION, CH_COUNTER, CH_PHONE, CH_RELATIVE, CH_SOCIAL,
+                          RECEIVING, Channel, Equipment, Holder, Intention, NonConnection)
 
 N_CHANNELS = len(Channel)
 # plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
 NO_EQUIPMENT, SMARTPHONE = int(Equipment.none), int(Equipment.smartphone)
 RADICAL, DATA_FEAR = int(Intention.radical), int(NonConnection.data_fear)
-RECEIVING = int(ClaimState.receiving)
 CAF = 0  # index of "caf" in sim.benefits.AGENCIES
-ALONE, RELATIVE, COUNTER, PHONE, SOCIAL, ASSOCIATION = map(int, Channel)
+ALONE, RELATIVE, COUNTER, PHONE, SOCIAL, ASSOCIATION = (CH_ALONE, CH_RELATIVE, CH_COUNTER, CH_PHONE,
+                                                        CH_SOCIAL, CH_ASSOCIATION)
 HELPED = (RELATIVE, SOCIAL, ASSOCIATION)
 HOLDER_CHANNEL = {int(Holder.relative): RELATIVE, int(Holder.social_services): SOCIAL,
                   int(Holder.association): ASSOCIATION}
@@ -151,8 +152,10 @@ def options(model, hh: np.ndarray, ben, renewal: bool = False, queued=None):
         booking = ~walk_in & avail[COUNTER]
         hours[COUNTER] += p["booking_hours"] * booking
         counter_psych = counter_psych + p["relative_cost"] * (booking & ~online)
-    if lv.paper_route.any():  # an online-first benefit's paper form must be asked for
-        counter_psych = counter_psych + p["paper_cost"] * lv.paper_route[ben]
+    if lv.paper_route.any():  # an online-first benefit's paper form must be asked for (once:
+        # the agency then sends the declarations on paper: a declaration bears a share)
+        share = p["paper_renewal_factor"] if renewal else 1.0
+        counter_psych = counter_psych + p["paper_cost"] * share * lv.paper_route[ben]
 
     # cost = time + psychological cost + expected cost of failing (people avoid routes
     # they expect to fail on), channel by channel: constant terms are added as scalars
@@ -181,6 +184,9 @@ def known_to_agency(model, b: int, idx: np.ndarray | None = None) -> np.ndarray:
     """Bool per household (of ``idx``, or all): the agency paying benefit ``b`` already
     pays it something (another of its benefits, or a CAF benefit the model does not
     simulate)."""
+    cache = getattr(model, "known_cache", None)
+    if cache is not None:  # the month's masks, while no state changes (claims.decide)
+        return cache[b] if idx is None else cache[b].take(idx)
     h, lv = model.h, model.levers
     take = (lambda a: a) if idx is None else (lambda a: a.take(idx))  # noqa: E731
     known = take(h.other_benefit) if lv.agency[b] == CAF else np.zeros(

@@ -32,12 +32,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..categories import (AfterFailure, Channel, ClaimState, DemandReason, FailReason,
+from ..categories import (GAVE_UP, NOT_CLAIMED, PROCESSING, QUEUED, RECEIVING, REJECTED,
+                          SUSPENDED, AfterFailure, Channel, ClaimState, DemandReason, FailReason,
                           HouseholdType, Tenure)
 from . import channels, processing
 
 # plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
-NOT_CLAIMED, QUEUED, PROCESSING, RECEIVING, SUSPENDED, REJECTED, GAVE_UP = map(int, ClaimState)
 COUPLE, OWNER = int(HouseholdType.couple), int(Tenure.owner)
 LOW_GAIN, STIGMA, DETERRED, NOT_YET = (int(DemandReason.low_gain), int(DemandReason.stigma_autonomy),
                                        int(DemandReason.deterred_by_route), int(DemandReason.not_yet))
@@ -197,6 +197,9 @@ def decide(model) -> Batch:
     linked_grants(model, rng)
     orient(model, rng)
     h.demand_reason[:] = 0
+    # who the agencies already pay, once for the month's decisions (no payment starts or
+    # stops below: queue leavers go back to "not claimed")
+    model.known_cache = [channels.known_to_agency(model, b) for b in range(h.n_benefits)]
     parts = []  # (hh, ben, renewal, queued, opts)
     for b in range(h.n_benefits):
         # people waiting for a slot: some leave, the others keep their place
@@ -232,6 +235,7 @@ def decide(model) -> Batch:
         _give_up_silently(model, b, cand[stay])
         model.ledger.flow("new_claims", len(go), b)
         parts.append((go, b, False, False, tuple(x.T.take(sel, axis=1).T for x in opts)))
+    model.known_cache = None
     for b, due in processing.due_renewals(model):
         waited = h.months_waiting[b].take(due) > 0
         parts.append((due, b, True, waited, channels.options(model, due, b, renewal=True)))

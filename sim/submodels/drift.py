@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..categories import (AgeBand, ClaimState, Equipment, Intention, InternetRelation,
+from ..categories import (GAVE_UP, AgeBand, ClaimState, Equipment, Intention, InternetRelation,
                           NonConnection)
 
 # plain ints: comparing an int8 array with an IntEnum member casts the whole array (~10x slower)
-GAVE_UP, QUASI_USER, OCCASIONAL = int(ClaimState.gave_up), int(Intention.quasi_user), int(InternetRelation.occasional)
+QUASI_USER, OCCASIONAL = int(Intention.quasi_user), int(InternetRelation.occasional)
 OLDEST, NO_EQUIPMENT, RADICAL = int(AgeBand.a75_plus), int(Equipment.none), int(Intention.radical)
 
 

@@ -29,10 +29,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..categories import ClaimState, Territory
+from ..categories import RECEIVING, Territory
 from . import channels
 
-RECEIVING = int(ClaimState.receiving)  # plain int: an IntEnum operand casts the whole array
 
 
 def followed(model) -> np.ndarray:
