@@ -181,7 +181,8 @@ def wrap(text: str, width: int = 22) -> str:
 
 def fig_groups(entries: list[Entry], lang: str) -> go.Figure:
     groups = list(GROUP_LABELS)
-    fig = make_subplots(rows=2, cols=3, subplot_titles=[t(f"group.{g}", lang) for g in groups],
+    ncol = (len(groups) + 1) // 2
+    fig = make_subplots(rows=2, cols=ncol, subplot_titles=[t(f"group.{g}", lang) for g in groups],
                         shared_yaxes=True, horizontal_spacing=0.04, vertical_spacing=0.2)
     traces, rows, cols = [], [], []  # added in one batch: much faster than one add_trace each
     for gi, g in enumerate(groups):
@@ -197,8 +198,8 @@ def fig_groups(entries: list[Entry], lang: str) -> go.Figure:
             traces.append(go.Bar(x=cats, y=ys, name=e.label, marker_color=e.colour, error_y=err,
                                  legendgroup=e.key, showlegend=gi == 0,
                                  hovertemplate="%{x}: %{y:.1%}<extra>" + e.label + "</extra>"))
-            rows.append(gi // 3 + 1)
-            cols.append(gi % 3 + 1)
+            rows.append(gi // ncol + 1)
+            cols.append(gi % ncol + 1)
     fig.add_traces(traces, rows=rows, cols=cols)
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")

@@ -245,7 +245,7 @@ class Ledger:
         in_report = m >= self.report_start
         grouping = group_key(h) if in_report else None
         codes = group_codes(h) if in_report and grouping is None else None
-        income = h.earnings + h.other_income if in_report else None
+        income = h.earnings + h.other_income if in_report else h.earnings[:0]
         ci_non, ci_inc = [], []
         recipients = np.zeros(h.n, dtype=bool)
         eligible_any = np.zeros(h.n, dtype=bool)
@@ -444,5 +444,6 @@ AMOUNT_BAND_LABELS = ("<50", "50-150", "150-300", "300-500", ">=500")
 
 def band_counts(amounts: np.ndarray) -> np.ndarray:
     """Number of ``amounts`` in each band of :data:`AMOUNT_BANDS` (lower edge included)."""
-    at_least = [len(amounts)] + [np.count_nonzero(amounts >= edge) for edge in AMOUNT_BANDS] + [0]
+    at_least = np.array([len(amounts)] + [np.count_nonzero(amounts >= edge) for edge in AMOUNT_BANDS]
+                        + [0])
     return -np.diff(at_least)

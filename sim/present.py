@@ -176,8 +176,82 @@ METRICS: dict[str, Metric] = {
                              INDEX),
     "unequipped_share": M("Ménages sans équipement", "Households without equipment", RATE),
     "mean_skill": M("Compétence numérique moyenne", "Mean digital skill", LEVEL),
+    # Model 2.0: why, where the work goes, and what it costs households
+    "non_take_up_by_subcause.non_knowledge.unaware": M("ne connaît pas la prestation",
+                                                       "does not know the benefit", RATE),
+    "non_take_up_by_subcause.non_knowledge.believes_ineligible": M(
+        "la connaît, se croit non éligible", "knows it, believes not eligible", RATE),
+    "non_take_up_by_subcause.non_proposition.not_proposed": M(
+        "vu par un service, droit non proposé", "seen by a service, right not offered", RATE),
+    "non_take_up_by_subcause.non_proposition.waiting_for_help": M(
+        "attend une aide (services sociaux, association)", "waiting for help (social services, "
+        "association)", RATE),
+    "non_take_up_by_subcause.non_demand.low_gain": M("gain jugé trop faible", "gain not worth it",
+                                                     RATE),
+    "non_take_up_by_subcause.non_demand.stigma_autonomy": M(
+        "stigmate, défiance, se débrouiller seul", "stigma, distrust, managing alone", RATE),
+    "non_take_up_by_subcause.non_demand.deterred_by_route": M(
+        "découragé par la démarche", "deterred by the route", RATE),
+    "non_take_up_by_subcause.non_demand.not_yet": M("pas encore demandé", "not claimed yet", RATE),
+    "non_take_up_by_subcause.non_reception.processing": M("dossier en cours", "claim being processed",
+                                                          RATE),
+    "non_take_up_by_subcause.non_reception.agency_queue": M(
+        "attend un guichet ou le téléphone", "waiting for a counter or the phone", RATE),
+    "non_take_up_by_subcause.non_reception.rejected": M("dossier rejeté", "claim rejected", RATE),
+    "non_take_up_by_subcause.non_reception.suspended": M("versement suspendu", "payment suspended",
+                                                         RATE),
+    "core_contacts_refused_share": M("Rendez-vous d'accompagnement refusés",
+                                     "Core social-work contacts turned away", RATE),
+    "oriented_per_month": M("Orientations par la caisse vers la médiation",
+                            "Orientations by the agency to mediation", PER_MONTH),
+    "turned_away_by_service.counters": M("Refusés au guichet", "Turned away at counters", PER_MONTH),
+    "turned_away_by_service.phone": M("Appels sans réponse (dossiers)", "Unanswered calls (claims)",
+                                      PER_MONTH),
+    "turned_away_by_service.social_services": M("Refusés par les services sociaux",
+                                                "Turned away by social services", PER_MONTH),
+    "turned_away_by_service.associations": M("Refusés par les associations",
+                                             "Turned away by associations", PER_MONTH),
+    "turned_away_by_service.relatives": M("Proches indisponibles", "Relatives unavailable", PER_MONTH),
+    "capacity_utilisation.counters": M("Occupation des guichets", "Use of counters", RATE),
+    "capacity_utilisation.phone": M("Occupation du téléphone", "Use of the phone line", RATE),
+    "capacity_utilisation.social_services": M("Occupation des services sociaux",
+                                              "Use of social services", RATE),
+    "capacity_utilisation.associations": M("Occupation des associations", "Use of associations",
+                                           RATE),
+    "phone_answered_share": M("Appels aboutis", "Calls answered", RATE),
+    "burden.hours_per_eligible_household": M("Temps des ménages par ménage éligible",
+                                             "Households' time per eligible household", HOURS),
+    "burden.hours_per_claim_lodged": M("Temps des ménages par demande déposée",
+                                       "Households' time per claim lodged",
+                                       Unit("hours_each", "h", "h", lo=0.0)),
+    "burden.hours_per_filing": M("Temps des ménages par démarche aboutie",
+                                 "Households' time per filing", Unit("hours_each", "h", "h", lo=0.0)),
+    "burden.hours_by_part.travel": M("dont trajets", "of which travel", HOURS),
+    "burden.hours_by_part.failed_attempts": M("dont démarches échouées", "of which failed attempts",
+                                              HOURS),
+    "burden.hours_by_part.waiting": M("dont attente", "of which waiting", HOURS),
+    "burden.hours_by_part.seeking_help": M("dont recherche d'aide", "of which seeking help", HOURS),
+    "counter_share": M("Démarches au guichet (papier)", "Filings at the counter (paper)", RATE),
+    "mediated_teach_share": M("Aide qui apprend à faire", "Mediated help that teaches", RATE),
+    "mediated_filings_per_month": M("Démarches faites avec un médiateur", "Filings with a mediator",
+                                    PER_MONTH),
+    "lost_access_per_month": M("Accès perdus (codes gardés par un tiers)",
+                               "Access lost (codes kept by someone else)", PER_MONTH),
+    "after_failure.retry_same_route": M("Après un échec : même canal", "After a failure: same route",
+                                        RATE),
+    "after_failure.detour": M("Après un échec : autre canal", "After a failure: another route", RATE),
+    "after_failure.gave_up": M("Après un échec : abandon", "After a failure: gave up", RATE),
+    "after_failure.followed_up_per_month": M("Échecs suivis", "Failures followed up", PER_MONTH),
     # last parts of the families (per_benefit.B.*, by_group.G.L.*)
     "eligible_share": M("Part des éligibles", "Share of the eligible", RATE),
+    "claims_online_share": M("Demandes déposées en ligne", "Claims lodged online", RATE),
+    "renewals_online_share": M("Déclarations en ligne", "Declarations online", RATE),
+    "causes.non_knowledge": M("non-connaissance", "non-knowledge", RATE),
+    "causes.non_proposition": M("non-proposition", "non-proposition", RATE),
+    "causes.non_demand": M("non-demande", "non-demand", RATE),
+    "causes.non_reception": M("non-réception", "non-reception", RATE),
+    "burden_hours_per_eligible_household": M("Temps des ménages par ménage éligible",
+                                             "Households' time per eligible household", HOURS),
     "gap": M("Écart de non-recours", "Non-take-up gap", POINTS),
     "ratio": M("Rapport de non-recours", "Non-take-up ratio", RATIO),
 }
@@ -275,6 +349,24 @@ def metric(key: str) -> Metric:
         band = parts[1]
         return Metric(f"{base.fr} — montant {band} €/mois", f"{base.en} — amount {band} €/month",
                       base.unit)
+    if head == "by_receipt" and len(parts) == 3:  # per_benefit.B.by_receipt.C.(not_)receiving
+        c, how = parts[1], parts[2]
+        fr = ("bénéficiaires" if how == "receiving" else "non-bénéficiaires") + " de " + label(
+            "benefit", c, "fr")
+        en = ("recipients" if how == "receiving" else "non-recipients") + " of " + label(
+            "benefit", c, "en")
+        return Metric(f"Non-recours des {fr}", f"Non-take-up of {en}", RATE)
+    if head == "claims_lodged_by_route_age" and len(parts) == 3:
+        c, a = parts[1], parts[2]
+        return Metric(f"Demandes déposées {label('channel', c, 'fr')} — {label('age_band', a, 'fr')}",
+                      f"Claims lodged {label('channel', c, 'en')} — {label('age_band', a, 'en')}",
+                      PER_MONTH)
+    if head == "after_failure" and len(parts) == 4 and parts[1] == "by_failed_route":
+        c, then = parts[2], parts[3]
+        nxt_fr = label("after", then, "fr") if then == "gave_up" else label("channel", then, "fr")
+        nxt_en = label("after", then, "en") if then == "gave_up" else label("channel", then, "en")
+        return Metric(f"Après un échec {label('channel', c, 'fr')} : {nxt_fr}",
+                      f"After failing {label('channel', c, 'en')}: {nxt_en}", RATE)
     unit = _guess_unit(key)
     return Metric(fallback_label(key, "fr"), fallback_label(key, "en"), unit)
 
@@ -294,6 +386,13 @@ def has_label(key: str) -> bool:
         return f"group.{parts[1]}" in LABELS and parts[2] in METRICS
     if head == "by_amount_band" and len(parts) >= 3:
         return has_label(".".join(parts[2:]))
+    if head == "by_receipt" and len(parts) == 3:
+        return f"benefit.{parts[1]}" in LABELS and parts[2] in ("receiving", "not_receiving")
+    if head == "claims_lodged_by_route_age" and len(parts) == 3:
+        return f"channel.{parts[1]}" in LABELS and f"age_band.{parts[2]}" in LABELS
+    if head == "after_failure" and len(parts) == 4 and parts[1] == "by_failed_route":
+        return f"channel.{parts[2]}" in LABELS and (
+            f"channel.{parts[3]}" in LABELS or f"after.{parts[3]}" in LABELS)
     return False
 
 
@@ -352,6 +451,27 @@ LABELS: dict[str, tuple[str, str]] = {
     "equipment.computer": ("Ordinateur", "Computer"),
     "isolation.isolated": ("Isolé", "Isolated"),
     "isolation.supported": ("Entouré", "Has helpers"),
+    "group.household_type": ("Composition du ménage", "Household type"),
+    "group.other_benefit": ("Déjà allocataire (famille, logement)", "Already a CAF recipient (family, housing)"),
+    "household_type.alone": ("Personne seule", "Single person"),
+    "household_type.couple": ("Couple sans enfant", "Couple without children"),
+    "household_type.single_parent": ("Famille monoparentale", "Single parent"),
+    "household_type.couple_children": ("Couple avec enfants", "Couple with children"),
+    "other_benefit.none": ("Pas d'autre prestation CAF", "No other CAF benefit"),
+    "other_benefit.receives": ("Reçoit une autre prestation CAF", "Receives another CAF benefit"),
+    "subcause.unaware": ("Ne connaît pas la prestation", "Does not know the benefit"),
+    "subcause.believes_ineligible": ("Se croit non éligible", "Believes not eligible"),
+    "subcause.not_proposed": ("Droit non proposé par un service", "Right not offered by a service"),
+    "subcause.waiting_for_help": ("Attend une aide", "Waiting for help"),
+    "subcause.low_gain": ("Gain trop faible", "Gain not worth it"),
+    "subcause.stigma_autonomy": ("Stigmate, défiance, autonomie", "Stigma, distrust, autonomy"),
+    "subcause.deterred_by_route": ("Découragé par la démarche", "Deterred by the route"),
+    "subcause.not_yet": ("Pas encore demandé", "Not claimed yet"),
+    "subcause.processing": ("Dossier en cours", "Claim being processed"),
+    "subcause.agency_queue": ("Attend un guichet, le téléphone", "Waiting for a counter, the phone"),
+    "subcause.rejected": ("Dossier rejeté", "Claim rejected"),
+    "subcause.suspended": ("Versement suspendu", "Payment suspended"),
+    "after.gave_up": ("abandon", "gave up"),
     "cause.non_knowledge": ("Ne connaît pas son droit", "Does not know the right"),
     "cause.non_proposition": ("Droit non proposé", "Right not offered"),
     "cause.non_demand": ("Ne demande pas", "Does not claim"),
@@ -359,6 +479,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "service.social_services": ("Services sociaux", "Social services"),
     "service.associations": ("Associations et France Services", "Associations and France Services"),
     "service.relatives": ("Proches", "Relatives"),
+    "service.counters": ("Guichets", "Counters"),
+    "service.phone": ("Téléphone", "Phone line"),
     "outcome.receiving": ("Perçoit la prestation", "Receives the benefit"),
     "outcome.waiting": ("Dossier en attente", "Claim pending"),
     "outcome.rejected": ("Rejeté ou suspendu", "Rejected or suspended"),
@@ -415,13 +537,22 @@ PARAMS: dict[str, tuple[str, str]] = {
                                        "Association mediation hours"),
     "institutions.association_presence": ("Présence des associations, par territoire",
                                           "Association presence, by territory"),
-    "institutions.teach_share": ("Part de l'aide qui apprend à faire", "Share of help that teaches"),
+    "institutions.teach_propensity": ("Propension des médiateurs à apprendre à faire",
+                                      "Mediators' propensity to teach"),
+    "institutions.phone_calls": ("Capacité du téléphone", "Phone line capacity"),
+    "institutions.orientation_rate": ("Orientation des échecs en ligne vers la médiation",
+                                      "Orientation of failed online claims to mediation"),
+    "benefits.*.granted_with": ("Attribuée sans demande aux bénéficiaires de",
+                                "Granted without a claim to recipients of"),
+    "benefits.*.agency": ("Organisme payeur", "Paying agency"),
+    "policy.online_only.paper_form": ("Formulaire papier gardé sur demande",
+                                      "Paper form kept on request"),
     "benefits.*.channels": ("Canaux de demande ouverts", "Claim channels open"),
     "benefits.*.complexity": ("Complexité de la démarche", "Complexity of the claim"),
     "benefits.*.renewal_months": ("Période de renouvellement", "Renewal period"),
     "benefits.*.processing_months": ("Délai d'instruction", "Processing delay"),
     "benefits.*.email_required": ("Adresse e-mail exigée", "E-mail address required"),
-    "benefits.*.awareness_on_entry": ("Connaissance du droit à l'entrée", "Awareness on becoming eligible"),
+    "benefits.*.knows_on_entry": ("Connaissance du droit à l'entrée", "Awareness on becoming eligible"),
     "process.info_base": ("Information spontanée sur le droit", "Background information on the right"),
     "process.stigma.*": ("Stigmate de la prestation", "Stigma of the benefit"),
     "policy.*.start": ("Mois de départ de la politique", "Start month of the policy"),
@@ -485,7 +616,9 @@ PARAM_UNITS_FR: dict[str, str] = {
     "share of workers": "part des actifs", "skill": "compétence", "skill 0-1": "compétence 0-1",
     "skill/attempt": "compétence/tentative", "skill/session": "compétence/séance",
     "visits/month per 10k households": "visites/mois pour 10 000 ménages", "years": "ans",
-    "0-1": "0-1",
+    "0-1": "0-1", "logit sd": "écart-type (logit)", "log-factor": "facteur (log)",
+    "calls answered/month per 10k households": "appels traités/mois pour 10 000 ménages",
+    "hours/month (per 10k households)": "heures/mois pour 10 000 ménages",
 }
 
 

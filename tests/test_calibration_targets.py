@@ -17,12 +17,12 @@ from sim.calibration.check import is_population, load_targets
 from sim.calibration.measure import POPULATION_QUANTITIES, REASONS
 from sim.calibration.process import (PATTERNS, REGIMES, STATE_QUANTITIES, SUMMARY_QUANTITIES,
                                      is_process, regime)
-from sim.params import iter_params
+from sim.params import leaves
 from sim.defaults import SCENARIO
 from sim.runner import replication_seeds
 
 TARGETS = load_targets()
-PARAM_PATHS = {path for path, _ in iter_params(SCENARIO)}
+PARAM_PATHS = {path for path, _ in leaves(SCENARIO)}
 OUTPUTS = set(POPULATION_QUANTITIES) | set(REASONS) | set(STATE_QUANTITIES) | set(
     SUMMARY_QUANTITIES) | set(PATTERNS)
 

@@ -345,7 +345,7 @@ seed: 21
 parameters:
   policies.2.share: {range: [0.0, 1.0]}
   institutions.association_hours: {range: [0, 600]}
-  institutions.teach_share: {range: [0.0, 1.0]}
+  institutions.teach_propensity: {range: [0.0, 1.0]}
   policies.3.rate: {range: [0.0, 1.0]}
 timeseries: [non_take_up_rate]
 analyse: [non_take_up_rate, autonomy_share]
@@ -359,7 +359,7 @@ def test_sobol_analysis_end_to_end(tmp_path):
                         "--workers", "2", "--analyse"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "S1 first-order [95% CI]" in r.stdout and "ST total [95% CI]" in r.stdout
-    for name in ("policies.2.share", "institutions.association_hours", "institutions.teach_share",
+    for name in ("policies.2.share", "institutions.association_hours", "institutions.teach_propensity",
                  "policies.3.rate"):
         assert name in r.stdout
     res = json.loads((out / "sensitivity.json").read_text())

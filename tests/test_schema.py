@@ -104,7 +104,7 @@ months: 0
 population:
   households: many
 institutions:
-  teach_share: 1.5
+  teach_propensity: 1.5
 policies:
   - type: counter_closure
     start: 0
@@ -119,7 +119,7 @@ def test_validate_prints_one_line_per_problem(tmp_path, capsys):
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 4, lines
     assert [ln.split(": ")[1] for ln in lines] == ["months", "population.households",
-                                                   "institutions.teach_share", "policies[0].share"]
+                                                   "institutions.teach_propensity", "policies[0].share"]
     assert all(ln.startswith(f"{f}: ") for ln in lines)
     assert main(["validate", str(f), "--lang", "fr"]) == 2
     fr = capsys.readouterr().err.strip().splitlines()

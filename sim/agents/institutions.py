@@ -140,7 +140,8 @@ class SocialService(Service):
         busy = self.used + self.core_used
         super().new_month()
         self.last_utilisation = busy / self.total_hours if self.total_hours > 0 else 1.0
-        self._split()
+        self._split()  # this month's split, from last month's demands
+        self.remaining = self.capacity
         self.core_used = 0.0
         self.core_demand = 0.0
         self.core_refused = 0

@@ -318,7 +318,7 @@ def _complete(h: Households, header: list[str], rng: np.random.Generator, sigma:
         h.age_band[:] = np.searchsorted(edges, h.age, side="right").astype(np.int8)
     if "retired" not in header:
         h.retired[:] = h.age >= 67
-    uc = 1.0 + 0.5 * (h.household_type != HouseholdType.alone) + 0.3 * h.n_children
+    uc = h.consumption_units()  # the generator's scale (single parents: one adult)
     h.income_edges = np.quantile((h.earnings + h.other_income) / uc, [0.2, 0.4, 0.6, 0.8])
     if "income_quintile" not in header:
         order = np.argsort((h.earnings + h.other_income) / uc, kind="stable")

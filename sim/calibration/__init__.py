@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..params import ScenarioError
 from ..strict_yaml import read_yaml
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
@@ -23,7 +24,6 @@ def preset_names() -> list[str]:
 
 def preset_values(name: str, _seen: tuple = ()) -> dict:
     """The raw parameter values of a preset, its bases merged in (base first)."""
-    from ..params import ScenarioError
     if name in _seen:
         raise ScenarioError(f"preset {name!r} builds on itself", path="preset")
     if not isinstance(name, str) or name not in preset_names():  # a closed set, never a path

@@ -128,7 +128,7 @@ def check(scenario, targets, vintage, seeds: int = 5, seed: int = 2021) -> list[
             status, reason = evaluate(t, [1.0 if mean > 2 * se else 0.0])
         else:
             status, reason = evaluate(t, vals)
-        rows.append(Row(**base, model=mean, ci95=tuple(ci), status=status, reason=reason))
+        rows.append(Row(**base, model=mean, ci95=(ci[0], ci[1]), status=status, reason=reason))
     return rows
 
 
@@ -167,8 +167,12 @@ def _f(v):
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) else repr(float(v))
 
 
+def _gap(a: float | None, b: float | None) -> float:
+    return a - b if a is not None and b is not None else 0.0
+
+
 def write_html(rows: list[Row], path, title: str) -> None:
-    import plotly.graph_objects as go
+    import plotly.graph_objects as go  # heavy (about 0.3 s): only for the HTML report
     shown = [r for r in rows if r.status in ("pass", "fail") and r.kind in ("share", "at_most")]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=[r.target for r in shown], y=[r.id for r in shown], mode="markers",
@@ -177,8 +181,8 @@ def write_html(rows: list[Row], path, title: str) -> None:
         x=[r.model for r in shown], y=[r.id for r in shown], mode="markers", name="model",
         marker=dict(size=10, color=["#2a9d8f" if r.status == "pass" else "#e76f51" for r in shown]),
         error_x=dict(type="data", symmetric=False,
-                     array=[(r.ci95[1] - r.model) if r.ci95[1] is not None else 0 for r in shown],
-                     arrayminus=[(r.model - r.ci95[0]) if r.ci95[0] is not None else 0 for r in shown])))
+                     array=[_gap(r.ci95[1], r.model) for r in shown],
+                     arrayminus=[_gap(r.model, r.ci95[0]) for r in shown])))
     fig.update_layout(title=title, height=30 * len(shown) + 160, xaxis_title="share",
                       margin=dict(l=300), template="plotly_white")
     table = "".join(

@@ -5,7 +5,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from . import DEFAULT_PRESET, TARGETS_FILE, preset_names
+from ..params import ScenarioError
+from ..scenario import from_dict
+from ..strict_yaml import read_yaml
+from . import DEFAULT_PRESET, PRESET_DIR, TARGETS_FILE, preset_names, preset_values
+from .check import check, load_targets, table_text, write_csv, write_html
+from .fit import identify, refit, write_preset
 
 
 def register(sub) -> None:
@@ -25,17 +30,12 @@ def register(sub) -> None:
 
 
 def cmd_calibrate(args) -> int:
-    from ..calibration import preset_values
-    from ..params import ScenarioError
-    from ..scenario import from_dict
-    from .check import check, load_targets, table_text, write_csv, write_html
     if args.preset not in preset_names():
         raise ScenarioError(f"unknown preset (known: {', '.join(preset_names())})", source="--preset")
     targets = load_targets(args.targets)
     doc_vintage = _vintage(args.preset)
     say = (lambda *a: None) if args.quiet else print
     if args.refit:
-        from .fit import refit, write_preset
         t0 = time.perf_counter()
         start = from_dict({"name": "fit", "preset": "none",
                            "population": {"households": args.households}})
@@ -46,10 +46,9 @@ def cmd_calibrate(args) -> int:
     sc = from_dict({"name": f"calibration {args.preset}", "preset": args.preset,
                     "population": {"households": args.households}})
     if args.identify:
-        from .fit import identify
-        rows = identify(sc, targets, doc_vintage, args.seed, log=say)
-        loose = [r["parameter"] for r in rows if not r["pinned"]]
-        say(f"\n{len(rows) - len(loose)}/{len(rows)} fitted parameters pinned by a target"
+        found = identify(sc, targets, doc_vintage, args.seed, log=say)
+        loose = [r["parameter"] for r in found if not r["pinned"]]
+        say(f"\n{len(found) - len(loose)}/{len(found)} fitted parameters pinned by a target"
             + (f"; not pinned: {', '.join(loose)}" if loose else ""))
         return 1 if loose else 0
     rows = check(sc, targets, doc_vintage, seeds=args.seeds, seed=args.seed)
@@ -62,7 +61,5 @@ def cmd_calibrate(args) -> int:
 
 
 def _vintage(name: str):
-    from . import PRESET_DIR
-    from ..scenario import read_yaml
     doc = read_yaml((PRESET_DIR / f"{name}.yaml").read_bytes(), name) or {}
     return doc.get("vintage")

@@ -131,7 +131,7 @@ class Probe:
         self.num = np.zeros(2)
         self.den = np.zeros(2)
         self.quarterly = bool(target.get("quarterly")) and target["quantity"] == "non_take_up_rate"
-        self.took = np.zeros(model.h.n, dtype=bool) if self.quarterly else None
+        self.took = np.zeros(model.h.n if self.quarterly else 0, dtype=bool)
         self.months = 0
 
     def observe(self, model) -> None:

@@ -119,8 +119,12 @@ def route(model, hh, ben, channel, queued, renewal, rng) -> Routed:
         _holder_lost(out, reason, m, served, holder, int(Holder.relative), renewal)
 
     terr = h.territory.take(hh)
+    m = np.flatnonzero((ch == COUNTER) & renewal)  # a paper declaration, posted
+    if len(m):
+        out[m] = np.where(u_ok[m] < counter_ok[m], OK, FAIL)
+        helped[m] = AGENCY
     for t in TERRITORIES:
-        m = np.flatnonzero((ch == COUNTER) & (terr == t))
+        m = np.flatnonzero((ch == COUNTER) & (terr == t) & ~renewal)
         if len(m):
             served = model.counters[t].serve(np.ones(len(m)), order[m])
             out[m] = np.where(served, np.where(u_ok[m] < counter_ok[m], OK, FAIL), WAIT)
@@ -169,7 +173,7 @@ def route(model, hh, ben, channel, queued, renewal, rng) -> Routed:
             _holder_lost(out, reason, m, served, holder, int(Holder.association), renewal)
     reason[(out == FAIL) & (reason == 0)] = FailReason.attempt_failed
     reason[out == WAIT] = FailReason.turned_away
-    _after_help(model, hh, ben, ch, out, helped, teach, email_needed, rng)
+    _after_help(model, hh, ben, ch, out, helped, teach, email_needed, renewal, rng)
     return Routed(out, ch, helped, teach, referred, reason)
 
 
@@ -187,7 +191,7 @@ def _holder_lost(out, reason, m, served, holder, code, renewal) -> None:
     reason[lost] = FailReason.lost_access
 
 
-def _after_help(model, hh, ben, ch, out, helped, teach, email_needed, rng) -> None:
+def _after_help(model, hh, ben, ch, out, helped, teach, email_needed, renewal, rng) -> None:
     """Learning, dependence, credentials, e-mail, and what a contact tells people."""
     h, p, lv = model.h, model.p, model.levers
     tried = (out == OK) | (out == FAIL)
@@ -213,9 +217,13 @@ def _after_help(model, hh, ben, ch, out, helped, teach, email_needed, rng) -> No
         sel = hh[done_for & online_benefit & keep_codes & (helped == who)]
         h.credentials_holder[sel] = HELPER_HOLDER[who]
     # a missing address is created where one is required (alone by a skilled household,
-    # or by the helper, who often keeps its password: counted above with the codes)
+    # or by the helper); a mediator who creates it often keeps its password (Mazet 2017)
     created = ok & email_needed
     h.email[hh[created]] = True
+    knows_password = rng.random(len(hh)) < p["credentials_left"]
+    for who in (SOCIAL, ASSOCIATION):
+        sel = hh[created & knows_password & (helped == who) & (h.credentials_holder.take(hh) == 0)]
+        h.credentials_holder[sel] = HELPER_HOLDER[who]
 
     model.ledger.flow("filings_total", int(ok.sum()))
     model.ledger.flow("filings_alone", int((ok & ((ch == ONLINE_ALONE) | (ch == PHONE))).sum()))
@@ -223,11 +231,11 @@ def _after_help(model, hh, ben, ch, out, helped, teach, email_needed, rng) -> No
     model.ledger.flow("new_failed_attempts", int((out == FAIL).sum()))
     model.ledger.flow("new_mediated", int((ok & mediated).sum()))
     model.ledger.flow("new_mediated_taught", int((ok & mediated & teach).sum()))
-    trips = tried & ((ch == COUNTER) | (ch >= SOCIAL_SERVICES))
+    trips = tried & (((ch == COUNTER) & ~renewal) | (ch >= SOCIAL_SERVICES))  # (posted: no trip)
     model.ledger.flow("new_trips", int(trips.sum()))
     model.ledger.add_filings(ch[ok], ben[ok])
     # every served contact may propose the other rights the household ignores
-    served = tried & (ch != ONLINE_ALONE)
+    served = tried & (ch != ONLINE_ALONE) & ~((ch == COUNTER) & renewal)  # posted: nobody saw them
     for c, agent in ((ONLINE_RELATIVE, None), (COUNTER, "counters"), (PHONE, "phone"),
                      (SOCIAL_SERVICES, "social"), (ASSOCIATION_CH, "associations")):
         sel = np.flatnonzero(served & (ch == c))
@@ -345,7 +353,7 @@ def _burden(model, batch, r: Routed) -> None:
     travel = np.asarray(p["travel_hours"])[terr]
     closed = h.counter_rank.take(batch.hh) >= lv.counter_open_share[terr]
     trip = np.zeros(len(batch))
-    trip = np.where(batch.channel == COUNTER,
+    trip = np.where((batch.channel == COUNTER) & ~batch.renewal,
                     2 * travel * np.where(closed, p["closed_travel_factor"], 1.0), trip)
     trip = np.where(batch.channel == SOCIAL_SERVICES, 2 * travel, trip)
     trip = np.where(batch.channel == ASSOCIATION_CH, 2 * travel * lv.association_travel, trip)

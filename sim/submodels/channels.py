@@ -98,7 +98,9 @@ def options(model, hh: np.ndarray, ben, renewal: bool = False, queued=None):
     avail = np.empty((N_CHANNELS, k), dtype=bool)
     avail[ALONE] = allowed[ALONE] & online & ~blocked
     avail[RELATIVE] = allowed[RELATIVE] & has_helper
-    avail[COUNTER] = allowed[COUNTER] & counter_exists & can_book
+    # a paper declaration is posted (the agency's back office, no visit); a paper claim is
+    # lodged at a counter (or with its help)
+    avail[COUNTER] = allowed[COUNTER] if renewal else allowed[COUNTER] & counter_exists & can_book
     avail[PHONE] = allowed[PHONE]
     avail[SOCIAL] = allowed[SOCIAL]
     avail[ASSOCIATION] = allowed[ASSOCIATION] & assoc_in_reach
@@ -119,7 +121,7 @@ def options(model, hh: np.ndarray, ben, renewal: bool = False, queued=None):
     hours = np.empty((N_CHANNELS, k))
     hours[ALONE] = paper * (1.5 - skill)
     hours[RELATIVE] = 0.5 * paper + 0.5
-    hours[COUNTER] = 2 * counter_travel + 1.0 + 0.5 * paper
+    hours[COUNTER] = 1.0 + 0.5 * paper if renewal else 2 * counter_travel + 1.0 + 0.5 * paper
     hours[PHONE] = 1.0 + 0.5 * paper
     hours[SOCIAL] = 2 * travel + 1.5 + 0.3 * paper
     hours[ASSOCIATION] = 2 * travel * lv.association_travel + 1.5 + 0.3 * paper
@@ -148,7 +150,7 @@ def options(model, hh: np.ndarray, ben, renewal: bool = False, queued=None):
                 hours[c] += p["email_setup_hours"] * recover
     # appointment-only counters: booking online takes time, or a favour from a relative
     counter_psych = 0.3 * fear
-    if not walk_in.all():
+    if not walk_in.all() and not renewal:
         booking = ~walk_in & avail[COUNTER]
         hours[COUNTER] += p["booking_hours"] * booking
         counter_psych = counter_psych + p["relative_cost"] * (booking & ~online)

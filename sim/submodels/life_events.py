@@ -123,8 +123,8 @@ def turnover(model, rng) -> np.ndarray:
 
     The newcomer keeps the dwelling's territory, its place in the counter and
     mediation orders and its relatives' links; everything else is new, including
-    its claims: newly eligible newcomers know a right with the benefit's
-    ``knows_on_entry`` (and believe themselves eligible with ``belief_on_learning``).  This inflow of new eligible households is what keeps
+    its claims: newly eligible newcomers know the benefit with its ``knows_on_entry``
+    (and believe themselves eligible with ``belief_on_learning``).  This inflow of new eligible households is what keeps
     non-knowledge and non-demand in a steady state (and renews the ASPA's eligible).
     """
     h, p = model.h, model.p
