@@ -95,7 +95,7 @@ class PrimeActivite(Benefit):
     name = "prime_activite"
     label = "Prime d'activité"
     params = _claiming(["online_alone", "online_relative", "counter", "social_services",
-                        "association"], 0.35, 3, 1, False, 0.6657,
+                        "association"], 0.35, 3, 1, False, 0.669,
                        "assumption: short online form (CNAF)", linked=["rsa"],
                        linked_src="Assemblée nationale, answer of the minister (2017): RSA "
                                   "recipients who take up work need not claim the prime "
@@ -108,7 +108,7 @@ class RSA(Benefit):
     name = "rsa"
     label = "RSA"
     params = _claiming(["online_alone", "online_relative", "counter", "social_services",
-                        "association"], 0.5, 3, 1, False, 0.3622,
+                        "association"], 0.5, 3, 1, False, 0.37,
                        "assumption: long form, many documents")
 
 

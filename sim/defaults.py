@@ -65,35 +65,39 @@ POPULATION = {
                           source="CNAF: family allowances from the second child (universal); "
                                  "young-child and single-parent benefits (half as often with one "
                                  "child)"),
+        "single_parents": Param(0.8, "probability", 0, 1,
+                                source="CNAF: the allocation de soutien familial goes to single "
+                                       "parents without alimony, young-child benefits to the "
+                                       "youngest families (assumption for the share)"),
         "social_renters": Param(0.9, "probability", 0, 1,
                                 source="assumption: APL in social housing is near universal for "
                                        "tenants of the bottom two income quintiles"),
-        "private_renters": Param(0.5912, "probability", 0, 1,
+        "private_renters": Param(0.435, "probability", 0, 1,
                                  source="calibrated: housing benefit of private tenants of the "
                                         "bottom two quintiles (DREES 2022: RSA non-take-up 33 % "
                                         "of private tenants vs 15 % in social housing)"),
     },
     "digital": {
-        "intercept": Param(2.524, "logit", -10, 10, source="fitted to INSEE Première 1780"),
-        "age": Param([1.024, 0.438, 0.01721, -0.7327, -2.38], "logit", -10, 10, kind="floats", length=5,
+        "intercept": Param(2.503, "logit", -10, 10, source="fitted to INSEE Première 1780"),
+        "age": Param([0.9604, 0.436, 0.1546, -0.8052, -2.511], "logit", -10, 10, kind="floats", length=5,
                      source="fitted: no internet use 64 % of 75+ (INSEE 2019)"),
-        "diploma": Param([-1.282, 0.0, 0.02119], "logit", -10, 10, kind="floats", length=3,
+        "diploma": Param([-1.292, 0.0, 0.009086], "logit", -10, 10, kind="floats", length=3,
                          source="fitted: no internet use 41 % without diploma (INSEE 2019)"),
-        "income_quintile": Param(0.4805, "logit per quintile", -5, 5,
+        "income_quintile": Param(0.5122, "logit per quintile", -5, 5,
                                  source="fitted: no home internet q1 16 % vs q5 4 %"),
-        "alone": Param(-0.009592, "logit", -5, 5, source="INSEE 2023: living alone ×3.2 illectronism"),
-        "territory": Param([0.6188, -0.2, -0.4163], "logit", -5, 5, kind="floats", length=3,
+        "alone": Param(0.1545, "logit", -5, 5, source="INSEE 2023: living alone ×3.2 illectronism"),
+        "territory": Param([0.6882, -0.2, -0.3927], "logit", -5, 5, kind="floats", length=3,
                            source="INSEE Analyses 85: rural 22-24 % vs big cities 13 %"),
         "noise_sd": Param(1.0, "logit", 0, 5, source="assumption"),
         "computer_threshold": Param(1.3, "logit", -5, 10,
                                     source="assumption: smartphone-only users ~ 1/5"),
-        "home_internet_shift": Param(2.638, "logit", -5, 5,
+        "home_internet_shift": Param(2.634, "logit", -5, 5,
                                      source="fitted: no home internet 12 % (INSEE 2019)"),
-        "skill_shift": Param(-1.054, "logit", -5, 5, source="fitted: illectronism 17 % (INSEE 2019)"),
-        "skill_noise": Param(0.4129, "logit sd", 0, 5,
+        "skill_shift": Param(-1.1, "logit", -5, 5, source="fitted: illectronism 17 % (INSEE 2019)"),
+        "skill_noise": Param(0.3427, "logit sd", 0, 5,
                              source="fitted: illectronism (INSEE 2023) is little more than no use "
                                     "(INSEE 2019): skill follows the propensity closely"),
-        "nonuser_home_shift": Param(-2.96, "logit", -10, 5,
+        "nonuser_home_shift": Param(-2.899, "logit", -10, 5,
                                     source="fitted: no home internet 34 % without a diploma vs "
                                            "no use 41 % (INSEE 2019): some non-users live in a "
                                            "connected household"),
@@ -103,11 +107,11 @@ POPULATION = {
                                   source="assumption (Aquitaine survey typology, Mazet 2017)"),
         "radical_share": Param(0.35, "share of non-users", 0, 1, source="assumption"),
         "dropout_share": Param(0.15, "share of non-users", 0, 1, source="assumption"),
-        "suffered_share": Param(0.5109, "share of non-users", 0, 1,
+        "suffered_share": Param(0.5123, "share of non-users", 0, 1,
                                 source="CREDOC 2012: competence 41 % + money 12 % vs 21 % + 12 %"),
-        "chosen_useless_share": Param(0.6661, "share of chosen non-connection", 0, 1,
+        "chosen_useless_share": Param(0.6659, "share of chosen non-connection", 0, 1,
                                       source="CREDOC 2012: useless 21 % vs data fear 12 %"),
-        "suffered_competence_share": Param(0.7855, "share of suffered non-connection", 0, 1,
+        "suffered_competence_share": Param(0.7876, "share of suffered non-connection", 0, 1,
                                            source="CREDOC 2012: competence 41 % vs money 12 %"),
     },
     "network": {
@@ -124,11 +128,11 @@ POPULATION = {
 }
 
 PROCESS = {
-    "income_redraw_rate": Param(0.03619, "probability/month", 0, 1,
+    "income_redraw_rate": Param(0.04385, "probability/month", 0, 1,
                                 source="assumption: DREES, a third of RSA recipients leave within "
                                        "a year; job and pay changes (calibrated)"),
     # -- information (DOMAIN §3 step 2): knowing the benefit, then believing oneself eligible --
-    "info_base": Param(0.02169, "probability/month", 0, 1,
+    "info_base": Param(0.01409, "probability/month", 0, 1,
                        source="assumption (calibrated): media, word of mouth; learning that the "
                               "benefit exists (CNAF e-ssentiel 124: 46 % of RSA never-recipients "
                               "did not know it)"),
@@ -136,11 +140,11 @@ PROCESS = {
                             source="assumption: relatives and colleagues pass the right on (CNAF "
                                    "2020 qualitative study of the prime d'activité: the trigger "
                                    "of a late claim is most often someone close)"),
-    "info_agency": Param(0.2115, "probability/month", 0, 1,
+    "info_agency": Param(0.3577, "probability/month", 0, 1,
                          source="assumption (calibrated): the agency flags an unclaimed right in "
                                 "the file of a household it already pays (DREES 2022: RSA "
                                 "non-take-up 16 % among prime d'activité recipients vs 39 %)"),
-    "belief_on_learning": Param(0.4358, "probability", 0, 1,
+    "belief_on_learning": Param(0.2875, "probability", 0, 1,
                                 source="assumption (calibrated): learning that a benefit exists "
                                        "is not learning one is eligible (CNAF 2012: 19 % of RSA "
                                        "never-recipients knew it and were sure not to be eligible)"),
@@ -184,7 +188,7 @@ PROCESS = {
     "mortality_75_plus": Param(0.006, "probability/month", 0, 1,
                                source="INSEE: death rate ~7 % a year after 75 (household replaced)"),
     "claim_scale": Param(100.0, "EUR", 1, 10_000, source="assumption: spread of the decision"),
-    "claim_max": Param(0.6903, "probability/month", 0, 1,
+    "claim_max": Param(0.7133, "probability/month", 0, 1,
                        source="assumption: claiming takes time to decide"),
     "claim_floor_hours": Param(1.0, "hours", 0, 100,
                                source="assumption: the least any claim costs (an hour of "
@@ -192,29 +196,29 @@ PROCESS = {
     "stigma": {
         "prime_activite": Param(60.0, "EUR", 0, 10_000, source="assumption (calibrated): low "
                                 "stigma in-work (DGCS 2017: less stigmatising than RSA activité)"),
-        "rsa": Param(213.4, "EUR", 0, 10_000,
+        "rsa": Param(297.7, "EUR", 0, 10_000,
                      source="assumption (calibrated): welfare stigma (ODENORE)"),
-        "aspa": Param(280.3, "EUR", 0, 10_000,
+        "aspa": Param(252.8, "EUR", 0, 10_000,
                       source="assumption (calibrated): recovery on estate deters claims "
                              "(DREES 2022)"),
         "housing_benefit": Param(30.0, "EUR", 0, 10_000,
                                  source="assumption: little stigma (a common CAF benefit)"),
     },
     "psych": {
-        "couple_no_children": Param(0.3574, "log-factor", -5, 5,
+        "couple_no_children": Param(0.2554, "log-factor", -5, 5,
                                     source="calibrated: couples 'feel they manage better' (CNAF "
                                            "2012; DREES 2022: 49 % non-take-up of childless "
                                            "couples vs 16 % of single mothers)"),
-        "diploma": Param([0.0, 0.3, 0.2416], "log-factor", -5, 5, kind="floats", length=3,
+        "diploma": Param([0.0, 0.3, -0.09747], "log-factor", -5, 5, kind="floats", length=3,
                          source="calibrated: graduates refuse more to depend on assistance and "
                                 "believe their situation transitory (CNAF 2012: lower non-take-up "
                                 "without a diploma)"),
-        "owner": Param(0.6137, "log-factor", -5, 5,
+        "owner": Param(0.5076, "log-factor", -5, 5,
                        source="calibrated: owners claim less (DREES 2022: 61 % vs 15 % in "
                               "social housing)"),
         "employed": Param(0.2, "log-factor", -5, 5,
                           source="assumption: in work, the need looks transitory (CNAF 2012)"),
-        "known_to_agency": Param(-1.784, "log-factor", -5, 5,
+        "known_to_agency": Param(-2.671, "log-factor", -5, 5,
                                  source="calibrated: already an allocataire, the threshold of "
                                         "asking is crossed (DREES 2022: RSA non-take-up 18 % "
                                         "among housing-benefit recipients vs 57 %)"),
@@ -226,11 +230,11 @@ PROCESS = {
     "mediated_cost": Param(120.0, "EUR", 0, 10_000,
                            source="assumption: asking a stranger for help"),
     "relative_cost": Param(60.0, "EUR", 0, 10_000, source="assumption: asking a favour"),
-    "paper_renewal_factor": Param(0.501, "factor", 0, 1,
+    "paper_renewal_factor": Param(0.7188, "factor", 0, 1,
                                   source="calibrated: a declaration bears this share of the paper "
                                          "form's cost (asked once, then sent on paper; CNAF 2017: "
                                          "95 % of declarations online vs 87 % of first claims)"),
-    "paper_cost": Param(135.7, "EUR", 0, 10_000,
+    "paper_cost": Param(131.5, "EUR", 0, 10_000,
                         source="assumption (calibrated): asking for the paper form of an "
                                "online-first benefit (DGCS 2017: 13 % of first claims of the "
                                "prime d'activité on paper)"),
@@ -315,7 +319,7 @@ INSTITUTIONS = {
                                 source="baseline: all counters open (pre-2015)"),
     "counter_hours_factor": Param(1.0, "factor", 0, 10, source="baseline opening hours"),
     "appointment_only": Param(False, kind="bool", source="baseline: walk-in counters"),
-    "phone_calls": Param(198.7, "calls answered/month per 10k households", 0, 100_000,
+    "phone_calls": Param(197.8, "calls answered/month per 10k households", 0, 100_000,
                          source="calibrated: CNAF 2016, 78.4 % of calls answered"),
     "social_worker_hours": Param(120.0, "hours/month per 10k households", 0, 100_000,
                                  source="assumption: ~1 FTE polyvalent social worker per 10k households"),
@@ -327,7 +331,7 @@ INSTITUTIONS = {
                                source="assumption: a few mediation points, pre-France Services"),
     "association_presence": Param([0.95, 0.7, 0.4], "share of households in reach", 0, 1,
                                   kind="floats", length=3, source="assumption"),
-    "teach_propensity": Param(0.7369, "probability", 0, 1,
+    "teach_propensity": Param(0.7481, "probability", 0, 1,
                               source="assumption: a mediator with time teaches an equipped "
                                      "household; under load they do it for them (Emmaüs "
                                      "Connect 2016: 75 % of social workers do it in the "

@@ -85,3 +85,23 @@ def test_moving_a_fitted_parameter_moves_its_target():
     v_low = np.mean(fit.process_values(low, t, seeds)[t[0]["id"]])
     v_high = np.mean(fit.process_values(high, t, seeds)[t[0]["id"]])
     assert v_low > v_high + 0.05
+
+
+def test_identify_flags_a_parameter_no_target_pins_down():
+    """--identify: the paper form's cost only exists in the 2016 regime, so a target of the
+    baseline regime (RSA never-recipients unaware) cannot pin it, while it pins the
+    background information; the channel-mix target pins the paper cost."""
+    sc = sim.from_dict({"name": "t"})
+    unaware = [t for t in TARGETS if t["id"] == "cnaf2012_rsa_unaware"]
+    mix = [t for t in TARGETS if t["id"] == "cnaf2016_pa_claims_online"]
+    saved = fit.PROCESS_PARAMS
+    fit.PROCESS_PARAMS = [p for p in saved if p[0] in ("process.paper_cost", "process.info_base")]
+    try:
+        quiet = dict(log=lambda *a: None, households=6000, seeds=1)
+        a = {r["parameter"]: r for r in fit.identify(sc, unaware, 2021, 1, **quiet)}
+        b = {r["parameter"]: r for r in fit.identify(sc, mix, 2021, 1, **quiet)}
+    finally:
+        fit.PROCESS_PARAMS = saved
+    assert a["process.info_base"]["pinned"] and not a["process.paper_cost"]["pinned"]
+    assert a["process.paper_cost"]["effects"]["cnaf2012_rsa_unaware"] == 0.0
+    assert b["process.paper_cost"]["pinned"]

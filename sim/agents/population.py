@@ -129,8 +129,8 @@ def draw_other_benefit(h: Households, p: dict, rng: np.random.Generator, idx: np
     """Whether households ``idx`` receive a CAF benefit the model does not simulate.
 
     Family benefits for families (allocations familiales from the second child,
-    young-child benefits), housing benefit for renters in the bottom two income
-    quintiles.  Such a household is known to the CAF, which may flag its other
+    young-child benefits, the single parents' allocation de soutien familial),
+    housing benefit for renters in the bottom two income quintiles.  Such a household is known to the CAF, which may flag its other
     rights (``process.info_agency``).  Redrawn when income changes.
     """
     o = p["other_benefit"]
@@ -138,6 +138,8 @@ def draw_other_benefit(h: Households, p: dict, rng: np.random.Generator, idx: np
     tenure = h.tenure.take(idx)
     low = h.income_quintile.take(idx) <= 1
     p_family = np.where(kids >= 2, o["families"], np.where(kids == 1, 0.5 * o["families"], 0.0))
+    single = h.household_type.take(idx) == 2
+    p_family = np.where(single, np.maximum(p_family, o["single_parents"]), p_family)
     p_housing = low * np.where(tenure == 2, o["social_renters"],
                                np.where(tenure == 1, o["private_renters"], 0.0))
     u = rng.random(len(idx))

@@ -40,7 +40,7 @@ from .process import is_process, regimes_needed
 
 POP_HOUSEHOLDS = 40_000
 PROCESS_HOUSEHOLDS = 20_000
-PROCESS_SEEDS = 2
+PROCESS_SEEDS = 3
 PROCESS_ITERATIONS = 40  # least-squares iterations (each costs one Jacobian by differences)
 RIDGE = 0.05  # residual weight keeping a parameter near its start where targets say nothing
 
@@ -207,10 +207,11 @@ def refit(scenario, targets, vintage, seed: int, log=print) -> dict:
     return values
 
 
-def process_values(d: dict, targets: list[dict], seeds) -> dict[str, list[float]]:
+def process_values(d: dict, targets: list[dict], seeds,
+                   households: int = PROCESS_HOUSEHOLDS) -> dict[str, list[float]]:
     """Process targets' values over ``seeds`` for the scenario tree ``d``."""
     d = copy.deepcopy(d)
-    d["population"]["households"] = PROCESS_HOUSEHOLDS  # the fit never depends on --households
+    d["population"]["households"] = households  # the fit never depends on --households
     sc = _scenario_from_data(d, {"name": "calibration", "preset": "none", "months": 36,
                                  "report_months": 12})
     scenarios = {name: with_regime(sc, name) for name in sorted(regimes_needed(targets))}
@@ -227,7 +228,8 @@ def process_loss(d: dict, targets: list[dict], seeds) -> float:
                if t["kind"] != "pattern")
 
 
-def identify(scenario, targets, vintage, seed: int, step: float = 0.1, log=print) -> list[dict]:
+def identify(scenario, targets, vintage, seed: int, step: float = 0.1, log=print,
+             households: int = PROCESS_HOUSEHOLDS, seeds: int = PROCESS_SEEDS) -> list[dict]:
     """Local sensitivities of every process target to every fitted parameter.
 
     Each parameter is moved by ``step`` of its fitting range down and up (common
@@ -237,7 +239,7 @@ def identify(scenario, targets, vintage, seed: int, step: float = 0.1, log=print
     """
     proc_t = [t for t in targets if applies(t, vintage) and t.get("expressible", True)
               and is_process(t) and t["kind"] != "pattern"]
-    seeds = replication_seeds(seed, PROCESS_SEEDS)
+    seed_seqs = replication_seeds(seed, seeds)
     data = copy.deepcopy(scenario.data)
     rows = []
     for path, idx, lo, hi in PROCESS_PARAMS:
@@ -248,7 +250,7 @@ def identify(scenario, targets, vintage, seed: int, step: float = 0.1, log=print
         for v in xs:
             d = copy.deepcopy(data)
             _set(d, path, idx, v)
-            vals.append(process_values(d, proc_t, seeds))
+            vals.append(process_values(d, proc_t, seed_seqs, households))
         effects = {}
         for t in proc_t:
             a, b = (float(np.mean(v[t["id"]])) for v in vals)
