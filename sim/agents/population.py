@@ -130,8 +130,9 @@ def draw_other_benefit(h: Households, p: dict, rng: np.random.Generator, idx: np
 
     Family benefits for families (allocations familiales from the second child,
     young-child benefits, the single parents' allocation de soutien familial),
-    housing benefit for renters in the bottom two income quintiles.  Such a household is known to the CAF, which may flag its other
-    rights (``process.info_agency``).  Redrawn when income changes.
+    housing benefit for renters in the bottom two income quintiles.  Such a household
+    is known to the CAF, which may flag its other rights (``process.info_agency``).
+    Redrawn when income changes.
     """
     o = p["other_benefit"]
     kids = h.n_children.take(idx)
