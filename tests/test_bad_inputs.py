@@ -48,7 +48,7 @@ PRESETS = {  # 2. preset: is a closed set of names, never a path
         "parent", "absolute", "real_file_by_path", "targets_file", "list", "mapping", "dot", "empty")}
 NUMBERS = {  # 5. numbers and types the validator did not expect
     "number_4301_digits.yaml": ": population.households: ", "number_huge_int.yaml": ": months: ",
-    "number_beyond_float.yaml": ": institutions.teach_share: ", "number_int64_overflow.yaml": ": seed: ",
+    "number_beyond_float.yaml": ": institutions.teach_propensity: ", "number_int64_overflow.yaml": ": seed: ",
     "number_negative_seed.yaml": ": seed: ", "number_float_overflow.yaml": ": process.income_redraw_rate: ",
     "number_in_list.yaml": ": population.age_shares[0]: ", "number_policy_param.yaml": ": policies[0].share: ",
     "number_policy_start.yaml": ": policies[0].start: ", "number_sexagesimal.yaml": ": months: ",
@@ -203,9 +203,9 @@ SWEEPS = {
     "number_seed_huge.yaml": ": seed: ", "number_design_seed_huge.yaml": ": design.seed: ",
     "type_design_type_mapping.yaml": ": design.type: ", "type_parameter_int_key.yaml": ": parameters.1: ",
     "string_value_surrogate.yaml": ": parameters.policies.0.order[1]: invalid Unicode",
-    "accepted_set_and_parameters.yaml": ": set.institutions.teach_share: ",
+    "accepted_set_and_parameters.yaml": ": set.institutions.teach_propensity: ",
     "accepted_metrics_empty.yaml": ": metrics: ", "accepted_metrics_none.yaml": ": metrics: ",
-    "accepted_values_mixed_types.yaml": ": parameters.institutions.teach_share.values: ",
+    "accepted_values_mixed_types.yaml": ": parameters.institutions.teach_propensity.values: ",
 }
 
 # -- population CSVs (a scenario's population.file, read by `sim run`) ---------------

@@ -94,7 +94,7 @@ def test_every_command_writes_only_where_it_is_told(tmp_path):
         sc.write_text(f"name: {_yaml_str(name)}\n{SMALL}", encoding="utf-8")
         sw = inputs / f"hostile_sweep_{i}.yaml"
         sw.write_text(f"name: {_yaml_str(name)}\nscenario: {sc.name}\nparameters:\n"
-                      "  institutions.teach_share: [0.1, 0.9]\n", encoding="utf-8")
+                      "  institutions.teach_propensity: [0.1, 0.9]\n", encoding="utf-8")
         ok = inputs / "ok.yaml"
         ok.write_text(f"name: fine\n{SMALL}", encoding="utf-8")
         for args in (["validate", sc], ["run", sc, "-r", "1", "-q", "--out", cwd / f"out_run_{i}"],
@@ -117,7 +117,7 @@ def test_every_command_writes_only_where_it_is_told(tmp_path):
     odd = inputs / "odd.yaml"
     odd.write_text(f"name: réforme 2016 v2.1\n{SMALL}", encoding="utf-8")
     stem = inputs / "my sweep (v2).yaml"
-    stem.write_text("scenario: odd.yaml\nparameters:\n  institutions.teach_share: [0.1, 0.9]\n",
+    stem.write_text("scenario: odd.yaml\nparameters:\n  institutions.teach_propensity: [0.1, 0.9]\n",
                     encoding="utf-8")
     allowed = {cwd / "results", cwd / "out_run", cwd / "out_cmp", cwd / "out_sweep", cwd / "pop.csv",
                cwd / "out_cal", inputs}

@@ -95,7 +95,7 @@ set:
   report_months: 6
 replications: 2
 parameters:
-  institutions.teach_share: [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+  institutions.teach_propensity: [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
 """
 
 
