@@ -31,6 +31,7 @@ from .runs import Runner
 from .scenarios import Uploads
 from .security import QuietRequestHandler, harden
 from .theme import empty_figure
+from .workshop_runs import WorkshopRuns
 
 log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -43,26 +44,29 @@ class AppState:
     settings: Settings
     runner: Runner
     uploads: Uploads
+    workshop: WorkshopRuns
     sweeps: dict = field(default_factory=dict)  # name -> (signature, Sweep)
 
     def close(self) -> None:
         self.runner.close()
+        self.workshop.close()
 
 
 TABS = {"compare": tab_compare, "workshop": tab_workshop, "sweeps": tab_sweeps}
 
 
 def render(lang: str) -> list:
-    """The page body in ``lang``; the active tab's content is rendered by :func:`render_tab`."""
+    """The page body in ``lang``: one header line (title, tabs), then the active tab's
+    content (rendered by ``render_tab``)."""
     return [
         html.Div(className="app-header", children=[
             html.Div([html.H1(t("app.title", lang), className="app-title"),
-                      html.Div(t("app.subtitle", lang), className="app-subtitle")]),
+                      html.Div(t("app.subtitle", lang), className="app-subtitle")], className="app-titles"),
+            dbc.Tabs(id="tabs", active_tab="compare", persistence=True, persistence_type="session",
+                     className="app-tabs",
+                     children=[dbc.Tab(label=t(f"tab.{name}", lang), tab_id=name, tab_class_name=f"tab-{name}")
+                               for name in TABS]),
         ]),
-        dbc.Tabs(id="tabs", active_tab="compare", persistence=True, persistence_type="session",
-                 className="app-tabs",
-                 children=[dbc.Tab(label=t(f"tab.{name}", lang), tab_id=name, tab_class_name=f"tab-{name}")
-                           for name in TABS]),
         html.Div(id="tab-content"),
     ]
 
@@ -82,8 +86,6 @@ def shell(state: AppState) -> html.Div:
         dcc.Store(id="cmp-result"),
         dcc.Store(id="cmp-uploads", data=[], storage_type="session"),
         dcc.Store(id="ws-result"),
-        dcc.Interval(id="cmp-poll", interval=state.settings.poll_ms, disabled=True),
-        dcc.Interval(id="ws-play-tick", interval=state.settings.play_ms, disabled=True),
         dcc.Download(id="download"),
         html.Div(id="page", className="page"),  # rendered by switch_language, in the chosen language
     ])
@@ -98,7 +100,7 @@ def create_app(settings: Settings | None = None, bound_host: str | None = None) 
                      runner=Runner(settings.workers, settings.cache_size,
                                    max_running=settings.max_running_jobs,
                                    max_waiting=settings.max_waiting_jobs),
-                     uploads=Uploads(settings))
+                     uploads=Uploads(settings), workshop=WorkshopRuns(settings))
     # update_title=None: no "Updating..." page title (Dash accepts None; its stubs say str)
     app = Dash(__name__, title="sim · non-recours", update_title=None,  # type: ignore[arg-type]
                assets_folder=str(ASSETS), suppress_callback_exceptions=True, serve_locally=True)
@@ -120,6 +122,10 @@ def create_app(settings: Settings | None = None, bound_host: str | None = None) 
     tab_workshop.register(app, state)
     tab_sweeps.register(app, state)
     state.runner.warm_up()
+    # the workshop's shared start (replication 0) in this process, and every preset in the
+    # background: the first lever and the usual references are then fast
+    state.workshop.warm_up()
+    state.workshop.prefetch()
     # plotly builds its templates and subplot machinery once: here, not in the first request
     empty_figure(i18n.DEFAULT_LANG).to_json()
     make_subplots(rows=1, cols=2)

@@ -43,6 +43,12 @@ class Settings:
     workshop_households: int = 20_000  # default workshop size (households)
     workshop_months: int = 36  # horizon of a workshop run (months)
     workshop_start: int = 12  # month from which the workshop's levers apply
+    # replications of each workshop setting (common random numbers): the headline's paired
+    # interval needs several; the first is drawn at once, the others follow in the background
+    workshop_replications: int = field(default_factory=lambda: _env_int("SIM_DASHBOARD_WORKSHOP_REPLICATIONS", 4))
+    workshop_cache: int = 300  # workshop settings whose replications are kept in memory (LRU)
+    workshop_pending: int = 6  # settings whose background replications may wait at once
+    workshop_guess_wait: float = 0.5  # seconds a lever waits for its setting being computed ahead
     compare_households: int = 20_000  # default size of a comparison
     compare_replications: int = 3  # default replications of a comparison
     compare_seed: int = 2016  # root seed shared by compared scenarios (common random numbers)

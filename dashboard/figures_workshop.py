@@ -1,163 +1,266 @@
-"""Figures of the Workshop tab: large type for a projector, two situations side by side.
+"""Numbers and figures of the Workshop tab: large type for a projector, two situations.
 
-Every figure shows the reference situation and the trainer's settings up to
-the current month of the animation (``month``, 0-based), with the same
-colours everywhere (:data:`dashboard.scenarios.WORKSHOP_COLOURS`).
+Every number compares the trainer's settings ("yours") with a reference
+situation over the replications computed so far (common random numbers: the
+difference is paired by replication).  The headline is the mean of the report
+window (the last ``report_months``); its paired 95 % interval decides the cue
+("non distinguable du hasard" when it includes zero).  Figures are plain plotly
+dicts (no ``go.Figure``): the monthly curve is drawn in the browser from
+:func:`curve_data` (``assets/workshop.js``) so that the month slider and the play
+button never call the server.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import plotly.graph_objects as go
+import math
+from dataclasses import dataclass
 
+import numpy as np
+
+from sim import present
+from sim.categories import Cause, SubCause, SUBCAUSE_OF
 from sim.metrics import CAUSE_SERIES
-from sim.runner import RunResult
+from sim.summary import t_interval
 
 from . import i18n
 from .i18n import t
-from .personas import STATUS_COLOURS, STATUSES
 from .scenarios import WORKSHOP_COLOURS
-from .theme import CAUSE_COLOURS, base_layout
+from .theme import FONT, GRID, INK, layout_dict
+from .workshop_runs import Rep
 
-SIZE = 20  # base font size on a projector
-HEIGHTS = {"ts": 430, "causes": 430}
+SIZE = 18  # base font size of the figures on a projector
 
-
-ROWS_PER_PERSONA = 3.6  # title, reference row, your row, gap (y units)
-
-
-def personas_height(n: int) -> int:
-    return 120 + 130 * n
-
-
-def month_numbers(result: RunResult, month: int) -> dict:
-    """Headline numbers in one month (one replication): rate, euros/month, help hours/month."""
-    s = result.replications[0].series
-    non = sum(s[c][month].sum() for c in CAUSE_SERIES)
-    elig = s["n_eligible"][month].sum()
-    return {"rate": non / elig if elig else float("nan"),
-            "unclaimed": float(s["unclaimed_euros"][month].sum()),
-            "hours": float(s["hours_social_services"][month] + s["hours_associations"][month])}
+# headline tiles: (tile, summary path, metric key for units and formats)
+KPIS = (
+    ("ntu", "non_take_up_rate", "non_take_up_rate"),
+    ("unclaimed", "unclaimed_euros_per_month", "unclaimed_euros_per_month"),
+    ("work", "delegated_total", "delegated_hours_per_month.social_services"),
+    ("households", "burden.hours_per_month", "burden.hours_per_month"),
+)
+# where the work goes: parts of the "work" and "households" tiles
+WORK_PARTS = ("social_services", "associations", "relatives")
+BURDEN_PARTS = ("travel", "failed_attempts", "waiting", "seeking_help")
+WORK_COLOURS = {"social_services": "#0072B2", "associations": "#56B4E9", "relatives": "#CC79A7",
+                "households": "#E69F00"}
+BURDEN_COLOURS = {"travel": "#8E6C8A", "failed_attempts": "#B91C1C", "waiting": "#E4B363",
+                  "seeking_help": "#6C8EAD"}
 
 
-def _rate(result: RunResult) -> np.ndarray:
-    s = result.replications[0].series
-    non = sum(s[c] for c in CAUSE_SERIES).sum(axis=1)
-    elig = s["n_eligible"].sum(axis=1)
-    return np.divide(non, elig, out=np.zeros_like(non), where=elig > 0)
+def _leaf(summary: dict, path: str) -> float:
+    if path == "delegated_total":
+        return float(sum(summary["delegated_hours_per_month"].values()))
+    node = summary
+    for part in path.split("."):
+        node = node[part]
+    return float(node)
 
 
-def fig_timeseries(ref: RunResult, yours: RunResult, labels: dict, month: int, start: int,
-                   lang: str) -> go.Figure:
-    fig = go.Figure()
-    r_ref, r_yours = _rate(ref), _rate(yours)
-    months = len(r_ref)
-    x = np.arange(month + 1)
-    for key, r in (("reference", r_ref), ("yours", r_yours)):
-        fig.add_trace(go.Scatter(x=x, y=r[: month + 1], name=labels[key], mode="lines",
-                                 line=dict(color=WORKSHOP_COLOURS[key], width=5,
-                                           dash="solid" if key == "yours" else "dash"),
-                                 hovertemplate="%{y:.1%}<extra>" + labels[key] + "</extra>"))
-        fig.add_trace(go.Scatter(x=[month], y=[r[month]], mode="markers", showlegend=False,
-                                 marker=dict(size=14, color=WORKSHOP_COLOURS[key]), hoverinfo="skip"))
-    top = float(max(r_ref.max(), r_yours.max()))
-    fig.add_vline(x=start, line=dict(color="#6B7280", width=2, dash="dot"))
-    fig.add_annotation(x=start, y=1.02 * top * 1.15, yref="y", text=t("ws.levers", lang), showarrow=False,
-                       xanchor="left", xshift=6, font=dict(size=SIZE - 2, color="#4B5563"))
-    fig.update_xaxes(title_text=t("axis.month", lang), range=[-0.5, months - 0.5])
-    fig.update_yaxes(title_text=t("axis.rate", lang), tickformat=".0%", range=[0, top * 1.2])
-    return base_layout(fig, lang, size=SIZE, height=HEIGHTS["ts"], margin=dict(l=90, r=30, t=60, b=70))
+@dataclass
+class Headline:
+    """One tile: the mean of yours, of the reference, the paired difference and its cue."""
+
+    value: float
+    ref: float
+    diff: float
+    ci: tuple[float, float] | None  # paired 95 % interval of the difference (None: < 2 pairs)
+    pairs: int  # replications paired so far
+    verdict: str  # "pending", "same", "noise", "up" or "down"
+    parts: dict[str, float]  # yours, by part (work by service, households' time by part)
 
 
-CAUSES = ("non_knowledge", "non_proposition", "non_demand", "non_reception")
+def headlines(ref: list[Rep], yours: list[Rep], replications: int) -> dict[str, Headline]:
+    """The four tiles from the replications of both situations computed so far.
 
-
-def fig_causes(ref: RunResult, yours: RunResult, labels: dict, month: int, lang: str) -> go.Figure:
-    fig = go.Figure()
-    rows = [("reference", ref), ("yours", yours)]
-    ylabels = [labels[k] for k, _ in rows][::-1]
-    for c, colour in zip(CAUSES, CAUSE_COLOURS):
-        xs = []
-        for _, res in rows[::-1]:
-            s = res.replications[0].series
-            elig = s["n_eligible"][month].sum()
-            xs.append(s[CAUSE_SERIES[CAUSES.index(c)]][month].sum() / elig if elig else 0.0)
-        fig.add_trace(go.Bar(y=ylabels, x=xs, orientation="h", name=t(f"cause.{c}", lang),
-                             marker_color=colour, text=[i18n.pct(v, lang, 0) if v >= 0.02 else "" for v in xs],
-                             textposition="inside", insidetextanchor="middle",
-                             textfont=dict(size=SIZE - 2, color="white"),
-                             hovertemplate="%{x:.1%}<extra>" + t(f"cause.{c}", lang) + "</extra>"))
-    fig.update_layout(barmode="stack", bargap=0.3)
-    fig.update_xaxes(tickformat=".0%", title_text=t("axis.rate", lang))
-    for i, (key, _) in enumerate(rows[::-1]):
-        fig.add_shape(type="rect", xref="paper", yref="y", x0=-0.012, x1=-0.004, y0=i - 0.35, y1=i + 0.35,
-                      fillcolor=WORKSHOP_COLOURS[key], line_width=0)
-    base_layout(fig, lang, size=SIZE, height=HEIGHTS["causes"], margin=dict(l=170, r=30, t=20, b=170))
-    # legend under the bars: four long labels need the card's full width
-    fig.update_layout(legend=dict(yref="container", y=0.01, yanchor="bottom", font=dict(size=SIZE - 3)))
-    return fig
-
-
-def describe(profile: dict, lang: str, feminine: bool = False) -> str:
-    """"86 ans, vit seule, village, ni ordinateur ni smartphone, ..." from a persona's attributes."""
-    if not profile:
-        return ""
-
-    def say(key: str) -> str:  # the feminine form where French needs one
-        return t(f"{key}.f" if feminine and i18n.has(f"{key}.f") else key, lang)
-
-    parts = [t("persona.age", lang, age=profile["age"]),
-             say(f"persona.type.{profile['household_type']}"),
-             say(f"persona.territory.{profile['territory']}"),
-             say(f"persona.equipment.{profile['equipment']}"),
-             say(f"persona.diploma.{profile['diploma']}"),
-             say("persona.helpers.some" if profile["helpers"] > 0 else "persona.helpers.none")]
-    return ", ".join(parts)
-
-
-def fig_personas(j_ref: list[dict], j_yours: list[dict], labels: dict, month: int,
-                 lang: str) -> go.Figure:
-    """One band per persona, two rows (reference, yours), one square per month coloured by status.
-
-    Drawn on a single pair of axes (one trace per status) so that it redraws
-    quickly while the animation plays.
+    The verdict waits for every replication (``pending`` until then); with all of them
+    it is ``same`` (every paired difference is exactly zero: the same situation),
+    ``noise`` (the paired interval includes zero) or the direction of a difference
+    the interval tells from chance.
     """
-    n = len(j_ref)
-    months = len(j_ref[0]["status"]) if n else 0
-    fig = go.Figure()
-    rows = {}  # (persona, key) -> y
-    step = ROWS_PER_PERSONA
-    for i in range(n):
-        rows[(i, "reference")], rows[(i, "yours")] = -(step * i + 1), -(step * i + 2)
-    for status in STATUSES:
-        xs, ys, hover = [], [], []
-        for i, (a, b) in enumerate(zip(j_ref, j_yours)):
-            for key, j in (("reference", a), ("yours", b)):
-                for m in range(month + 1):
-                    if j["status"][m] == status:
-                        xs.append(m)
-                        ys.append(rows[(i, key)])
-                        channel = t("channel." + j["channel"][m], lang)
-                        hover.append(f"{labels[key]} · {t('axis.month', lang)} {m}<br>"
-                                     f"{t('state.' + status, lang)}<br>{t('ws.last_attempt', lang, channel=channel)}")
-        if not xs:
-            continue
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="markers", name=t(f"state.{status}", lang), text=hover,
-            hovertemplate="%{text}<extra></extra>",
-            marker=dict(symbol="square", size=24, color=STATUS_COLOURS[status],
-                        line=dict(width=1, color="#9CA3AF" if status == "not_eligible" else "white"))))
-    for i, j in enumerate(j_ref):
-        title = (f"<b>{t('persona.' + j['key'], lang)}</b>, {describe(j['profile'], lang, j['feminine'])}"
-                 f" · <i>{i18n.label('benefit', j['benefit'], lang)}</i>")
-        fig.add_annotation(x=0, xref="paper", xanchor="left", y=-(step * i) - 0.35, yanchor="bottom",
-                           text=title, showarrow=False, font=dict(size=SIZE - 3))
-    ticks = [y for i in range(n) for y in (rows[(i, "reference")], rows[(i, "yours")])]
-    fig.update_yaxes(tickvals=ticks, ticktext=[labels["reference"], labels["yours"]] * n,
-                     range=[-(step * (n - 1)) - 2.5, 0.6], showgrid=False, zeroline=False,
-                     tickfont=dict(size=SIZE - 4))
-    fig.update_xaxes(range=[-0.7, months - 0.3], showgrid=False, zeroline=False, dtick=6,
-                     title_text=t("axis.month", lang))
-    base_layout(fig, lang, size=SIZE - 2, height=personas_height(n), margin=dict(l=170, r=20, t=60, b=60))
-    fig.update_layout(legend=dict(font=dict(size=SIZE - 4)))
-    return fig
+    n = min(len(ref), len(yours))
+    out = {}
+    for tile, path, key in KPIS:
+        a = np.array([_leaf(r.summary, path) for r in ref[:n]])
+        b = np.array([_leaf(r.summary, path) for r in yours[:n]])
+        d = b - a
+        mean_d, ci = t_interval(list(d), present.domain(key, diff=True))
+        interval = (float(ci[0]), float(ci[1])) if ci[0] is not None and ci[1] is not None else None
+        if np.all(d == 0):
+            verdict = "same"
+        elif n < replications or interval is None:
+            verdict = "pending"
+        elif interval[0] <= 0 <= interval[1]:
+            verdict = "noise"
+        else:
+            verdict = "up" if mean_d > 0 else "down"
+        if tile == "work":
+            parts = {s: float(np.mean([r.summary["delegated_hours_per_month"][s] for r in yours[:n]]))
+                     for s in WORK_PARTS}
+        elif tile == "households":
+            parts = {s: float(np.mean([r.summary["burden"]["hours_by_part"][s] for r in yours[:n]]))
+                     for s in BURDEN_PARTS}
+        else:
+            parts = {}
+        out[tile] = Headline(float(b.mean()), float(a.mean()), float(mean_d), interval, n, verdict, parts)
+    return out
+
+
+def _round3(x: float) -> float:
+    """Three significant digits: what a room reads on a projector (632 027 -> 632 000)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, -int(math.floor(math.log10(abs(x)))) + 2)
+
+
+def compact(key: str, x: float, lang: str, diff: bool = False, unit: bool = True) -> str:
+    """A tile's number: rates as ``38,0 %`` (a difference ``+3,1 pts``); euros and hours to
+    three significant digits with ``€`` or ``h`` (the tile says "per month")."""
+    u = present.metric(key).unit
+    if u is present.RATE:
+        return present.value(key, x, lang, diff=diff, digits=1, unit=unit)
+    body = present.number(_round3(x), lang, 0, sign=diff)
+    return f"{body}{i18n.NBSP}{'€' if u is present.EUROS else 'h'}" if unit else body
+
+
+def format_diff(key: str, h: Headline, lang: str) -> str:
+    return compact(key, h.diff, lang, diff=True)
+
+
+def format_ci(key: str, h: Headline, lang: str) -> str:
+    if h.ci is None:
+        return ""
+    lo, hi = present.clip(key, h.ci[0], h.ci[1], diff=True)
+    sep = f"{i18n.NNBSP}; " if lang != "en" else "; "
+    return f"[{compact(key, lo, lang, True, False)}{sep}{compact(key, hi, lang, True, False)}]"
+
+
+def format_value(key: str, x: float, lang: str) -> str:
+    return compact(key, x, lang)
+
+
+# -- the monthly curve (drawn in the browser) -------------------------------------------------
+
+def monthly_rate(reps: list[Rep]) -> np.ndarray:
+    """Non-take-up rate per replication and month, all benefits: shape (R, months)."""
+    rows = []
+    for r in reps:
+        non = sum(r.series[c] for c in CAUSE_SERIES).sum(axis=1)
+        elig = r.series["n_eligible"].sum(axis=1)
+        rows.append(np.divide(non, elig, out=np.full_like(non, np.nan), where=elig > 0))
+    return np.array(rows)
+
+
+def _band(values: np.ndarray) -> tuple[list, list, list]:
+    mean, lo, hi = [], [], []
+    for col in values.T:
+        m, ci = t_interval(list(col), (0.0, 1.0))
+        mean.append(round(m, 5))
+        lo.append(round(ci[0], 5) if ci[0] is not None else None)
+        hi.append(round(ci[1], 5) if ci[1] is not None else None)
+    return mean, lo, hi
+
+
+def curve_data(ref: list[Rep], yours: list[Rep], labels: dict, start: int, lang: str, key: str = "") -> dict:
+    """What ``assets/workshop.js`` needs to draw the curve for any month (``key`` names the
+    setting: the browser records which one it drew last, for the benchmark)."""
+    r_ref, r_yours = monthly_rate(ref), monthly_rate(yours)
+    m_ref, lo_ref, hi_ref = _band(r_ref)
+    m_y, lo_y, hi_y = _band(r_yours)
+    vals = [v for v in (*m_ref, *m_y, *lo_ref, *hi_ref, *lo_y, *hi_y) if v is not None and not math.isnan(v)]
+    top, bottom = (max(vals), min(vals)) if vals else (1.0, 0.0)
+    span = max(top - bottom, 0.04)  # at least 4 points: a flat curve stays readable
+    pad = 0.15 * span
+    both = len(ref) > 1 and len(yours) > 1
+    return {
+        "key": key, "months": len(m_ref), "start": start, "ref": m_ref, "yours": m_y,
+        "ref_lo": lo_ref if both else None, "ref_hi": hi_ref if both else None,
+        "lo": lo_y if both else None, "hi": hi_y if both else None,
+        "yrange": [max(0.0, bottom - pad), min(1.0, top + pad)],
+        "labels": labels, "colours": WORKSHOP_COLOURS,
+        "band_label": t("ws.band", lang, n=len(yours)),
+        "axis_x": t("axis.month", lang), "axis_y": t("axis.rate", lang), "levers": t("ws.levers_on", lang),
+        "separators": i18n.plotly_separators(lang), "font": FONT, "ink": INK, "grid": GRID, "size": SIZE,
+    }
+
+
+# -- "Pourquoi ?": causes and sub-causes ------------------------------------------------------
+
+def _mean(reps: list[Rep], cause: str, sub: str) -> float:
+    return float(np.mean([r.summary["non_take_up_by_subcause"][cause][sub] for r in reps])) if reps else 0.0
+
+
+def fig_causes(ref: list[Rep], yours: list[Rep], labels: dict, lang: str, height: int) -> dict:
+    """Non-take-up by sub-cause (grouped under their cause), reference and yours, report window."""
+    rows = []
+    for sc in SubCause:
+        c = SUBCAUSE_OF[sc].name
+        a, b = _mean(ref, c, sc.name), _mean(yours, c, sc.name)
+        if max(a, b) >= 0.002:
+            rows.append((c, sc.name, a, b))
+    names = [t("subcause." + s, lang) for _, s, _, _ in rows][::-1]
+    cause_of = [c for c, _, _, _ in rows][::-1]
+    data = []
+    for key, idx in (("reference", 2), ("yours", 3)):
+        xs = [r[idx] for r in rows][::-1]
+        data.append({"type": "bar", "orientation": "h", "y": names, "x": xs, "name": labels[key],
+                     "marker": {"color": WORKSHOP_COLOURS[key]},
+                     "text": [i18n.pct(x, lang) for x in xs], "textposition": "outside",
+                     "cliponaxis": False, "textfont": {"size": SIZE - 5},
+                     "hovertemplate": "%{y}: %{x:.1%}<extra>" + labels[key] + "</extra>"})
+    top = max([max(r[2], r[3]) for r in rows] or [0.01])
+    layout = layout_dict(lang, SIZE - 3, height, margin={"l": 10, "r": 60, "t": 36, "b": 48})
+    layout.update(barmode="group", bargap=0.25, bargroupgap=0.05,
+                  legend={"orientation": "h", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
+                          "yref": "paper", "font": {"size": SIZE - 4}})
+    layout["xaxis"].update(tickformat=".0%", range=[0, top * 1.25], title={"text": t("axis.share_eligible", lang)})
+    layout["yaxis"].update(automargin=True, tickfont={"size": SIZE - 5})
+    # a thin line between the groups of sub-causes of each cause
+    layout["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": i - 0.5,
+                         "y1": i - 0.5, "line": {"color": "#9CA3AF", "width": 1, "dash": "dot"}}
+                        for i in range(1, len(names)) if cause_of[i] != cause_of[i - 1]]
+    return {"data": data, "layout": layout}
+
+
+def cause_totals(reps: list[Rep]) -> dict[str, float]:
+    """The four ODENORE causes (report window, mean over replications)."""
+    return {c.name: float(np.mean([r.summary["non_take_up_by_cause"][c.name] for r in reps])) if reps else 0.0
+            for c in Cause}
+
+
+# -- "Où va le travail ?": hours by who does the work ----------------------------------------
+
+WORK_ROWS = (("social_services", ("delegated_hours_per_month", "social_services")),
+             ("associations", ("delegated_hours_per_month", "associations")),
+             ("relatives", ("delegated_hours_per_month", "relatives")),
+             ("households", ("burden", "hours_per_month")))
+
+
+def _work(reps: list[Rep], path: tuple[str, str]) -> float:
+    return float(np.mean([r.summary[path[0]][path[1]] for r in reps])) if reps else 0.0
+
+
+def fig_work(ref: list[Rep], yours: list[Rep], labels: dict, lang: str, height: int) -> dict:
+    """Hours per month by who does the work (report window): reference and yours."""
+    names = [t(f"ws.work_{k}", lang) for k, _ in WORK_ROWS][::-1]
+    data = []
+    for key, reps in (("reference", ref), ("yours", yours)):
+        xs = [_work(reps, path) for _, path in WORK_ROWS][::-1]
+        data.append({"type": "bar", "orientation": "h", "y": names, "x": xs, "name": labels[key],
+                     "marker": {"color": WORKSHOP_COLOURS[key]},
+                     "text": [f"{i18n.num(x, lang)} h" for x in xs], "textposition": "outside",
+                     "cliponaxis": False, "textfont": {"size": SIZE - 5},
+                     "hovertemplate": "%{y}: %{x:,.0f} h<extra>" + labels[key] + "</extra>"})
+    top = max([max(d["x"]) for d in data] or [1.0])
+    layout = layout_dict(lang, SIZE - 3, height, margin={"l": 10, "r": 70, "t": 36, "b": 48})
+    layout.update(barmode="group", bargap=0.25, bargroupgap=0.05,
+                  legend={"orientation": "h", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
+                          "yref": "paper", "font": {"size": SIZE - 4}})
+    layout["xaxis"].update(range=[0, top * 1.3], title={"text": t("axis.hours", lang)}, separatethousands=True)
+    layout["yaxis"].update(automargin=True, tickfont={"size": SIZE - 5})
+    return {"data": data, "layout": layout}
+
+
+def work_facts(ref: list[Rep], yours: list[Rep]) -> dict[str, tuple[float, float]]:
+    """Requests turned away and referrals per month (report window): (reference, yours)."""
+    def mean(reps, key):
+        return float(np.mean([r.summary[key] for r in reps])) if reps else 0.0
+    return {k: (mean(ref, k), mean(yours, k)) for k in ("turned_away_per_month", "referrals_per_month")}

@@ -26,6 +26,7 @@ from .config import Settings
 BASELINE = "baseline_2013"
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#6A3D9A", "#8C564B")
 WORKSHOP_COLOURS = {"reference": "#5A6B7B", "yours": "#D55E00"}
+WORKSHOP_SEED = 2016  # root seed of every workshop run, written in the scenario files it saves
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,25 @@ def clean_levers(values: dict) -> dict:
     return out
 
 
+def neighbours(levers: dict) -> list[dict]:
+    """The settings one lever step away (what a trainer may try next): closure ±10 points,
+    mediation ±20 hours, each switch flipped, the other mediation modes."""
+    lv = clean_levers(levers)
+    out = []
+    for step in (0.1, -0.1):
+        c = round(lv["closure"] + step, 3)
+        if 0.0 <= c <= 1.0:
+            out.append({**lv, "closure": c})
+    for step in (20.0, -20.0):
+        h = lv["mediation_hours"] + step
+        if 0.0 <= h <= 400.0:
+            out.append({**lv, "mediation_hours": h})
+    for k in ("online_only", "email", "alternative", "automatic"):
+        out.append({**lv, k: not lv[k]})
+    out += [{**lv, "mode": m} for m in ("keep", "do_for", "teach") if m != lv["mode"]]
+    return [clean_levers(x) for x in out]
+
+
 def workshop_scenario(levers: dict, settings: Settings, name: str = "atelier",
                       description: str = "") -> sim.Scenario:
     """The 2013 baseline with the workshop's levers switched on at ``workshop_start``."""
@@ -192,7 +212,7 @@ def workshop_scenario(levers: dict, settings: Settings, name: str = "atelier",
     raw = copy.deepcopy(base.raw)
     start = settings.workshop_start
     raw.update(name=name, description=description or base.data["description"],
-               months=settings.workshop_months)
+               months=settings.workshop_months, seed=WORKSHOP_SEED)
     raw.setdefault("population", {})["households"] = settings.workshop_households
     inst = base.data["institutions"]
     policies: list[dict] = []
@@ -211,6 +231,7 @@ def workshop_scenario(levers: dict, settings: Settings, name: str = "atelier",
                          "digital_share_cap": inst["digital_share_cap"],
                          "association_hours": lv["mediation_hours"],
                          "association_presence": list(inst["association_presence"]),
+                         "travel_factor": 1.0,  # mediation points stay where they are
                          "mode": lv["mode"]})
     if lv["alternative"]:
         policies.append({"type": "alternative_route", "start": start})

@@ -112,6 +112,8 @@ def layout(lang: str, state) -> dbc.Row:
         dbc.Row(dbc.Col(graph_card(t("fig.sankey", lang), "cmp-fig-sankey", fc.HEIGHTS["sankey"],
                                    extra=sankey_controls)), className="g-3 mt-0"),
         stamp("cmp-stamp"),
+        # in the tab, not the page: it stops when another tab is shown (its outputs are here)
+        dcc.Interval(id="cmp-poll", interval=s.poll_ms, disabled=True),
     ])
     return dbc.Row([dbc.Col(controls, xl=3, lg=4), dbc.Col(results, xl=9, lg=8)], className="g-3 tab-body")
 

@@ -114,51 +114,6 @@ def test_compare_tab_runs_two_bundled_scenarios_and_rejects_a_bad_upload(start, 
     no_console_errors(dash_duo)
 
 
-def test_workshop_lever_updates_the_figures(start, timing, shot):
-    dash_duo = start()
-    wait_stamp(dash_duo, "cmp-stamp", lambda s: s != "empty")
-    open_tab(dash_duo, "workshop")
-    before, took = wait_stamp(dash_duo, "ws-stamp", lambda s: s.endswith("|35|fr"))
-    timing("workshop_open_s (two situations, 20,000 households, 36 months)", took)
-    curve = traces(dash_duo, "ws-fig-ts")
-    kpi = dash_duo.find_element("#ws-kpis").text
-
-    # move the counter-closure slider one step (keyboard, as a trainer could)
-    thumb = dash_duo.driver.find_element(By.CSS_SELECTOR, "#ws-closure [role=slider]")
-    thumb.click()
-    t0 = time.perf_counter()
-    thumb.send_keys(Keys.ARROW_RIGHT)
-    after, _ = wait_stamp(dash_duo, "ws-stamp", lambda s: s != before)
-    dash_duo.wait_for_element("#ws-fig-ts .js-plotly-plot")
-    timing("workshop_lever_to_figures_s (closure slider, 20,000 households, 36 months)",
-                  time.perf_counter() - t0)
-    assert thumb.get_attribute("aria-valuenow") == "10"
-    assert traces(dash_duo, "ws-fig-ts") != curve
-    assert dash_duo.find_element("#ws-kpis").text != kpi
-
-    # a toggle too: the prime d'activité goes online only
-    switch = dash_duo.driver.find_element(By.CSS_SELECTOR, "#ws-online-only")
-    t1 = time.perf_counter()
-    switch.click()
-    wait_stamp(dash_duo, "ws-stamp", lambda s: s != after)
-    timing("workshop_toggle_to_figures_s (online-only switch)", time.perf_counter() - t1)
-
-    # play: the month goes back to 0 and moves on, then pause
-    dash_duo.find_element("#ws-play").click()
-    wait_stamp(dash_duo, "ws-stamp", lambda s: int(s.split("|")[2]) < 3)
-    wait_stamp(dash_duo, "ws-stamp", lambda s: int(s.split("|")[2]) >= 3)
-    dash_duo.find_element("#ws-play").click()
-    time.sleep(0.3)
-    # back to the last month for the screenshot
-    month = dash_duo.driver.find_element(By.CSS_SELECTOR, "#ws-month [role=slider]")
-    month.click()
-    month.send_keys(Keys.END)
-    wait_stamp(dash_duo, "ws-stamp", lambda s: s.endswith("|35|fr"))
-    time.sleep(0.5)
-    shot(dash_duo, "workshop")
-    no_console_errors(dash_duo)
-
-
 def test_sweeps_tab_shows_a_heatmap_and_sensitivity(start, sweep_root, shot):
     dash_duo = start(results_root=sweep_root)
     wait_stamp(dash_duo, "cmp-stamp", lambda s: s != "empty")

@@ -1,0 +1,336 @@
+"""Runs of the workshop: several replications of each setting, fast, and first things first.
+
+The workshop compares the trainer's settings with a reference situation over
+:attr:`Settings.workshop_replications` replications with common random numbers
+(replication *r* of every setting has the same households and random streams).
+Three things make a lever answer in well under a second:
+
+- **A shared start.**  Every workshop setting is the 2013 baseline until
+  :attr:`Settings.workshop_start` (its levers start there), so the first months
+  are the same for all of them.  Each process keeps, per replication, the model
+  stopped at that month (:func:`prefix`); a setting's run is a copy of it with the
+  setting's policies, run to the horizon.  This is exactly ``sim run`` of the
+  setting's scenario (a test checks that the monthly series are identical).
+- **First replication first.**  :meth:`WorkshopRuns.first` runs replication 0 in the
+  request's thread: the figures are drawn from it at once.  The other replications
+  go to a small pool of *low-priority* processes (``nice``), which fills the
+  machine's idle time without slowing the requests down; the page polls
+  :meth:`WorkshopRuns.status` and redraws the headline, its interval and the band
+  when they are in.  Pending work for settings nobody looks at any more is
+  cancelled (at most :attr:`Settings.workshop_pending` settings wait).
+- **The next move, ahead.**  While the room looks at a setting, the same low-priority
+  pool computes replication 0 of every setting one lever step away
+  (:meth:`WorkshopRuns.speculate`, :func:`dashboard.scenarios.neighbours`), after the
+  setting's own replications: the next lever is then a cache hit.  Guesses that are no
+  longer one step away are cancelled.
+- **Presets at start-up.**  :meth:`WorkshopRuns.prefetch` computes every preset
+  (the usual references) as soon as the dashboard starts.
+
+Results are kept in a bounded LRU cache by (scenario content hash, replication).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import multiprocessing
+import os
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+import sim
+from sim.metrics import CAUSE_SERIES, SUBCAUSE_SERIES
+from sim.model import DematModel
+from sim.runner import replication_seeds
+from sim.summary import replication_summary
+
+from .config import Settings
+from .personas import PersonaPicker
+from .scenarios import DEFAULT_LEVERS, PRESETS, WORKSHOP_SEED, neighbours, preset_levers, workshop_scenario
+
+log = logging.getLogger(__name__)
+
+SEED = WORKSHOP_SEED  # root seed of every workshop run (the scenario files it saves say it)
+
+# monthly series the workshop draws (the rest of a replication's ledger is not kept)
+SERIES = (*CAUSE_SERIES, *SUBCAUSE_SERIES, "n_eligible", "unclaimed_euros", "hours_social_services",
+          "hours_associations", "hours_relatives", "burden_hours", "new_turned_away", "new_referrals",
+          "capacity_social_services", "capacity_associations", "utilisation_social_services",
+          "utilisation_associations", "new_mediated", "filings_alone", "filings_total")
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One replication of one workshop setting, as much as the workshop shows."""
+
+    index: int
+    summary: dict  # sim.summary.replication_summary
+    series: dict[str, np.ndarray]  # SERIES: (months,) or (months, n_benefits)
+    trace: list[dict]  # the personas' candidates, month by month (sim.metrics Ledger.trace)
+    profiles: list[dict]  # PersonaPicker.profiles: attributes of the traced households
+    slots: list[list[int]]  # PersonaPicker.slots: trace positions of each persona's candidates
+    open_share: np.ndarray  # (3,) share of counters open by territory at the horizon
+    channels: np.ndarray  # (n_benefits, 6) routes open for each benefit at the horizon
+    email_required: np.ndarray  # (n_benefits,) e-mail required to claim online, at the horizon
+
+    @property
+    def levers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What :func:`dashboard.personas.compare` reads of the setting."""
+        return self.open_share, self.channels, self.email_required
+
+
+# -- in any process: the shared start and one replication ------------------------------------
+
+_PREFIX: dict[tuple, tuple[DematModel, PersonaPicker]] = {}
+_PREFIX_LOCK = threading.Lock()
+
+
+def base_scenario(settings: Settings) -> sim.Scenario:
+    """The workshop's common start: the 2013 baseline without any lever."""
+    return workshop_scenario(DEFAULT_LEVERS, settings)
+
+
+def prefix(settings: Settings, index: int) -> tuple[DematModel, PersonaPicker]:
+    """The baseline model of replication ``index`` stopped at the month the levers start,
+    and the persona picker it traces with (built once per process; callers copy the model)."""
+    key = (settings.workshop_households, settings.workshop_months, settings.workshop_start, index)
+    with _PREFIX_LOCK:
+        hit = _PREFIX.get(key)
+        if hit is None:
+            base = base_scenario(settings)
+            picker = PersonaPicker(base.benefits)
+            model = DematModel(base, replication_seeds(SEED, index + 1)[index], trace=picker)
+            for _ in range(settings.workshop_start):
+                model.step()
+            hit = _PREFIX[key] = (model, picker)
+        return hit
+
+
+def run_rep(sc: sim.Scenario, settings: Settings, index: int) -> Rep:
+    """Replication ``index`` of the workshop scenario ``sc`` (seed :data:`SEED`).
+
+    The copy of the shared start gets ``sc`` and its policies: they all start at
+    ``workshop_start``, so nothing before that month depends on them.
+    """
+    if any(p.start < settings.workshop_start for p in sc.policies):
+        raise ValueError("workshop policies start at the workshop's start month")
+    start, picker = prefix(settings, index)
+    model = copy.deepcopy(start)
+    model.sc = sc
+    model.policies = sorted(sc.policies, key=lambda p: p.start)
+    model.run()
+    led = model.ledger
+    summary = replication_summary(led, model.benefit_names, model.h.n)
+    return Rep(index=index, summary=summary, series={k: led.series[k] for k in SERIES},
+               trace=led.trace, profiles=picker.profiles, slots=picker.slots,
+               open_share=np.array(model.levers.counter_open_share, dtype=float),
+               channels=np.array(model.levers.channels, dtype=bool),
+               email_required=np.array(model.levers.email_required, dtype=bool))
+
+
+def _worker_init() -> None:
+    """Pool processes run at low priority: requests (replication 0) come first."""
+    try:
+        os.nice(10)
+    except OSError:  # pragma: no cover - not permitted: run at normal priority
+        pass
+
+
+def _pool_job(sc: sim.Scenario, settings: Settings, index: int) -> Rep:
+    return run_rep(sc, settings, index)
+
+
+# -- in the server: cache, first replication, background replications ------------------------
+
+def levers_key(levers: dict) -> tuple:
+    return tuple(sorted(levers.items()))
+
+
+class WorkshopRuns:
+    """Workshop results: replication 0 on demand, the others in the background."""
+
+    def __init__(self, settings: Settings, workers: int | None = None):
+        self.settings = settings
+        self.replications = max(1, settings.workshop_replications)
+        self.workers = max(0, settings.workers if workers is None else workers)
+        self._cache: OrderedDict[tuple, Rep] = OrderedDict()
+        self._pending: OrderedDict[str, list[Future]] = OrderedDict()  # content hash -> futures
+        self._guesses: dict[str, Future] = {}  # content hash -> replication 0, computed ahead
+        self._scenarios: dict[tuple, sim.Scenario] = {}
+        self._lock = threading.RLock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._closed = False
+
+    # scenarios are built once per setting (validation is not free)
+    def scenario(self, levers: dict) -> sim.Scenario:
+        key = levers_key(levers)
+        with self._lock:
+            sc = self._scenarios.get(key)
+        if sc is None:
+            sc = workshop_scenario(levers, self.settings)
+            with self._lock:
+                self._scenarios[key] = sc
+                while len(self._scenarios) > 4 * self.settings.workshop_cache:
+                    self._scenarios.pop(next(iter(self._scenarios)))
+        return sc
+
+    # -- cache -------------------------------------------------------------------------------
+    def get(self, sc: sim.Scenario, index: int) -> Rep | None:
+        key = (sc.content_hash(), index)
+        with self._lock:
+            rep = self._cache.get(key)
+            if rep is not None:
+                self._cache.move_to_end(key)
+            return rep
+
+    def _put(self, sc_hash: str, rep: Rep) -> None:
+        with self._lock:
+            self._cache[(sc_hash, rep.index)] = rep
+            self._cache.move_to_end((sc_hash, rep.index))
+            while len(self._cache) > self.settings.workshop_cache * self.replications:
+                self._cache.popitem(last=False)
+
+    def reps(self, sc: sim.Scenario) -> list[Rep]:
+        """The replications of ``sc`` computed so far, in order (replication 0 first)."""
+        out = []
+        for i in range(self.replications):
+            rep = self.get(sc, i)
+            if rep is None:
+                break
+            out.append(rep)
+        return out
+
+    # -- replication 0, now -------------------------------------------------------------------
+    def first(self, sc: sim.Scenario) -> Rep:
+        """Replication 0 of ``sc`` (computed in this thread if needed); the others are
+        requested in the background."""
+        rep = self.get(sc, 0)
+        if rep is None:
+            h = sc.content_hash()
+            with self._lock:
+                guess = self._guesses.get(h)
+            if guess is not None and guess.running():  # computed ahead, nearly there: wait for it
+                try:
+                    rep = guess.result(timeout=self.settings.workshop_guess_wait)
+                except Exception:  # timed out, cancelled or failed: compute it here
+                    rep = None
+            elif guess is not None:
+                guess.cancel()  # not started: this thread is faster
+            if rep is None:
+                rep = run_rep(sc, self.settings, 0)
+            self._put(h, rep)
+        self.request(sc)
+        return rep
+
+    # -- the other replications, in the background ---------------------------------------------
+    def pool(self) -> ProcessPoolExecutor | None:
+        if self.workers < 1 or self._closed:
+            return None
+        with self._lock:
+            if self._pool is None:
+                ctx = multiprocessing.get_context("forkserver")
+                ctx.set_forkserver_preload(["sim.model", "dashboard.workshop_runs"])
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                                 initializer=_worker_init)
+            return self._pool
+
+    def request(self, sc: sim.Scenario, first: int = 1) -> None:
+        """Compute replications ``first``.. of ``sc`` in the background (if not done or queued).
+
+        Without a pool (``workers=0``) they are computed here, now.
+        """
+        h = sc.content_hash()
+        todo = [i for i in range(first, self.replications) if self.get(sc, i) is None]
+        if not todo:
+            return
+        pool = self.pool()
+        if pool is None:
+            for i in todo:
+                self._put(h, run_rep(sc, self.settings, i))
+            return
+        with self._lock:
+            live = self._pending.get(h)
+            if live is not None and not all(f.cancelled() for f in live):
+                self._pending.move_to_end(h)
+                return
+            futures = []
+            for i in todo:
+                f = pool.submit(_pool_job, sc, self.settings, i)
+                f.add_done_callback(lambda f, h=h: self._done(h, f))
+                futures.append(f)
+            self._pending[h] = futures
+            # settings nobody looks at any more: their work not started yet is dropped
+            while len(self._pending) > self.settings.workshop_pending:
+                _, old = self._pending.popitem(last=False)
+                for f in old:
+                    f.cancel()
+
+    def speculate(self, levers: dict) -> None:
+        """Replication 0 of every setting one step away from ``levers``, in the background
+        (queued after the work already asked for); older guesses not among them are dropped."""
+        pool = self.pool()
+        if pool is None:
+            return
+        wanted = {}
+        for lv in neighbours(levers):
+            sc = self.scenario(lv)
+            if self.get(sc, 0) is None:
+                wanted[sc.content_hash()] = sc
+        with self._lock:
+            for h, f in list(self._guesses.items()):
+                if h not in wanted and not f.running():
+                    f.cancel()
+                if f.done() or f.cancelled():
+                    self._guesses.pop(h, None)
+            for h, sc in wanted.items():
+                if h in self._guesses or h in self._pending:
+                    continue
+                f = pool.submit(_pool_job, sc, self.settings, 0)
+                f.add_done_callback(lambda f, h=h: self._done(h, f))
+                self._guesses[h] = f
+
+    def _done(self, sc_hash: str, f: Future) -> None:
+        if f.cancelled():
+            return
+        err = f.exception()
+        if err is not None:
+            log.warning("workshop replication failed: %s", err)
+            return
+        self._put(sc_hash, f.result())
+        with self._lock:
+            futures = self._pending.get(sc_hash)
+            if futures is not None and all(x.done() for x in futures):
+                self._pending.pop(sc_hash, None)
+
+    def status(self, sc: sim.Scenario) -> int:
+        """Replications of ``sc`` ready; asks again for the missing ones (e.g. dropped)."""
+        n = len(self.reps(sc))
+        if n < self.replications and n > 0:
+            self.request(sc)
+        return n
+
+    def prefetch(self) -> None:
+        """Every preset, every replication, in the background (the usual references)."""
+        for name in PRESETS:
+            sc = self.scenario(preset_levers(name))
+            self.request(sc, first=0)
+
+    def warm_up(self) -> None:
+        """Build this process's shared start for replication 0 (the first lever is then fast)."""
+        prefix(self.settings, 0)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            pool, self._pool = self._pool, None
+            for futures in [*self._pending.values(), *([g] for g in self._guesses.values())]:
+                for f in futures:
+                    f.cancel()
+            self._pending.clear()
+            self._guesses.clear()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
