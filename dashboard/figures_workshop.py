@@ -25,6 +25,7 @@ from sim.summary import t_interval
 from . import i18n
 from .i18n import t
 from .scenarios import WORKSHOP_COLOURS
+from .stats import paired
 from .theme import FONT, GRID, INK, layout_dict
 from .workshop_runs import Rep
 
@@ -71,27 +72,18 @@ class Headline:
 def headlines(ref: list[Rep], yours: list[Rep], replications: int) -> dict[str, Headline]:
     """The four tiles from the replications of both situations computed so far.
 
-    The verdict waits for every replication (``pending`` until then); with all of them
-    it is ``same`` (every paired difference is exactly zero: the same situation),
-    ``noise`` (the paired interval includes zero) or the direction of a difference
-    the interval tells from chance.
+    The verdict (:func:`dashboard.stats.paired`) waits for every replication
+    (``pending`` until then); then it is ``same`` (every paired difference exactly zero:
+    the same situation), ``noise`` (the paired interval includes zero) or the direction of
+    a difference the interval tells from chance.
     """
     n = min(len(ref), len(yours))
     out = {}
     for tile, path, key in KPIS:
-        a = np.array([_leaf(r.summary, path) for r in ref[:n]])
-        b = np.array([_leaf(r.summary, path) for r in yours[:n]])
-        d = b - a
-        mean_d, ci = t_interval(list(d), present.domain(key, diff=True))
-        interval = (float(ci[0]), float(ci[1])) if ci[0] is not None and ci[1] is not None else None
-        if np.all(d == 0):
-            verdict = "same"
-        elif n < replications or interval is None:
-            verdict = "pending"
-        elif interval[0] <= 0 <= interval[1]:
-            verdict = "noise"
-        else:
-            verdict = "up" if mean_d > 0 else "down"
+        a = [_leaf(r.summary, path) for r in ref[:n]]
+        b = [_leaf(r.summary, path) for r in yours[:n]]
+        p = paired(a, b, key, replications)
+        verdict = "pending" if p.verdict == "one" else p.verdict
         if tile == "work":
             parts = {s: float(np.mean([r.summary["delegated_hours_per_month"][s] for r in yours[:n]]))
                      for s in WORK_PARTS}
@@ -100,41 +92,20 @@ def headlines(ref: list[Rep], yours: list[Rep], replications: int) -> dict[str, 
                      for s in BURDEN_PARTS}
         else:
             parts = {}
-        out[tile] = Headline(float(b.mean()), float(a.mean()), float(mean_d), interval, n, verdict, parts)
+        out[tile] = Headline(float(np.mean(b)), float(np.mean(a)), p.mean, p.ci, n, verdict, parts)
     return out
 
 
-def _round3(x: float) -> float:
-    """Three significant digits: what a room reads on a projector (632 027 -> 632 000)."""
-    if x == 0 or not math.isfinite(x):
-        return x
-    return round(x, -int(math.floor(math.log10(abs(x)))) + 2)
-
-
-def compact(key: str, x: float, lang: str, diff: bool = False, unit: bool = True) -> str:
-    """A tile's number: rates as ``38,0 %`` (a difference ``+3,1 pts``); euros and hours to
-    three significant digits with ``€`` or ``h`` (the tile says "per month")."""
-    u = present.metric(key).unit
-    if u is present.RATE:
-        return present.value(key, x, lang, diff=diff, digits=1, unit=unit)
-    body = present.number(_round3(x), lang, 0, sign=diff)
-    return f"{body}{i18n.NBSP}{'€' if u is present.EUROS else 'h'}" if unit else body
-
-
 def format_diff(key: str, h: Headline, lang: str) -> str:
-    return compact(key, h.diff, lang, diff=True)
+    return i18n.compact(key, h.diff, lang, diff=True)
 
 
 def format_ci(key: str, h: Headline, lang: str) -> str:
-    if h.ci is None:
-        return ""
-    lo, hi = present.clip(key, h.ci[0], h.ci[1], diff=True)
-    sep = f"{i18n.NNBSP}; " if lang != "en" else "; "
-    return f"[{compact(key, lo, lang, True, False)}{sep}{compact(key, hi, lang, True, False)}]"
+    return i18n.compact_ci(key, h.ci, lang)
 
 
 def format_value(key: str, x: float, lang: str) -> str:
-    return compact(key, x, lang)
+    return i18n.compact(key, x, lang)
 
 
 # -- the monthly curve (drawn in the browser) -------------------------------------------------

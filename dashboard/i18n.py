@@ -13,6 +13,8 @@ Texts for trainers are written for social workers: plain French, no jargon.
 
 from __future__ import annotations
 
+import math
+
 from sim import present
 from sim.present import (DEFAULT_LANG, LANGS, NBSP, NNBSP, euros, plotly_separators,  # noqa: F401
                          points as pts)
@@ -20,7 +22,7 @@ from sim.present import number as num
 from sim.present import percent as pct
 
 __all__ = ["LANGS", "DEFAULT_LANG", "NBSP", "NNBSP", "TABLE", "t", "has", "label", "num", "pct",
-           "pts", "euros", "plotly_separators", "dropdown_labels", "french_strings"]
+           "pts", "euros", "plotly_separators", "dropdown_labels", "french_strings", "compact", "compact_ci"]
 
 TABLE: dict[str, tuple[str, str]] = {
     # -- shell -------------------------------------------------------------------
@@ -159,9 +161,6 @@ TABLE: dict[str, tuple[str, str]] = {
     "help.relatives": ("Aidé par un proche", "Helped by a relative"),
     "help.social_services": ("Aidé par les services sociaux", "Helped by social services"),
     "help.association": ("Aidé par une association", "Helped by an association"),
-    "scenario.baseline_2013": ("2013 : tous les guichets ouverts", "2013: every counter open"),
-    "scenario.online_only_2016": ("2016 : prime d'activité 100 % en ligne",
-                                  "2016: prime d'activité online only"),
 
     # -- workshop tab ------------------------------------------------------------
     "ws.preset": ("Situation de départ", "Starting point"),
@@ -422,6 +421,37 @@ def t(key: str, lang: str = DEFAULT_LANG, **fields) -> str:
         raise KeyError(key)
     text = pair[0 if lang != "en" else 1]
     return text.format(**fields) if fields else text
+
+
+def _round3(x: float) -> float:
+    """Three significant digits: what a room reads on a projector (632 027 -> 632 000)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, -int(math.floor(math.log10(abs(x)))) + 2)
+
+
+def compact(key: str, x: float, lang: str, diff: bool = False, unit: bool = True) -> str:
+    """A headline number of metric ``key``: rates as ``38,0 %`` (a difference ``+3,1 pts``,
+    the shared formats with one decimal); euros and hours to three significant digits with
+    ``€`` or ``h`` (the tile or card says "per month")."""
+    u = present.metric(key).unit
+    if u is present.RATE:
+        return present.value(key, x, lang, diff=diff, digits=1, unit=unit)
+    if u is present.INDEX:
+        return present.value(key, x, lang, diff=diff, unit=unit)
+    body = present.number(_round3(x), lang, 0, sign=diff)
+    if not unit:
+        return body
+    return f"{body}{NBSP}{'€' if u is present.EUROS else 'h'}"
+
+
+def compact_ci(key: str, ci, lang: str) -> str:
+    """``[+2,1 ; +4,5]``: a difference's interval, clipped to its range, numbers only."""
+    if not ci or ci[0] is None or ci[1] is None:
+        return ""
+    lo, hi = present.clip(key, ci[0], ci[1], diff=True)
+    sep = f"{NNBSP}; " if lang != "en" else "; "
+    return f"[{compact(key, lo, lang, True, False)}{sep}{compact(key, hi, lang, True, False)}]"
 
 
 def dropdown_labels(lang: str) -> dict:
