@@ -134,14 +134,16 @@ def create_app(settings: Settings | None = None, bound_host: str | None = None) 
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8050) -> None:
-    """Run the dashboard (``sim dashboard``): loopback only unless ``host`` says otherwise.
+def serve(host: str = "127.0.0.1", port: int = 8050, results: str | None = None) -> None:
+    """Run the dashboard (``sim dashboard``): loopback only unless ``host`` says otherwise;
+    ``results``: the folder whose sweeps the Balayages tab lists (``--results``).
 
     The default comparison starts computing at once, so that it is ready (or
     nearly) when the browser opens the page.
     """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    app = create_app(bound_host=host)
+    settings = Settings(results_root=Path(results).expanduser().resolve()) if results else Settings()
+    app = create_app(settings, bound_host=host)
     tab_compare.prefetch(app.sim_state)
     print(f"Dashboard: http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
 

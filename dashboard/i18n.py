@@ -372,9 +372,11 @@ TABLE: dict[str, tuple[str, str]] = {
                     "Folders found under {root} (only these can be opened)."),
     "sw.refresh": ("Actualiser la liste", "Refresh the list"),
     "sw.none": ("Aucun résultat de balayage sous {root}. Lancez par exemple "
-                "« sim sweep FICHIER.yaml --out {root}/NOM ».",
+                "« sim sweep FICHIER.yaml --out {root}/NOM », puis « Actualiser la liste » ; ou ouvrez "
+                "un autre dossier : sim dashboard --results CHEMIN.",
                 "No sweep results under {root}. Run for instance "
-                "“sim sweep FILE.yaml --out {root}/NAME”."),
+                "“sim sweep FILE.yaml --out {root}/NAME”, then “Refresh the list”; or open another "
+                "folder: sim dashboard --results PATH."),
     "sw.pick": ("Choisissez un dossier de résultats.", "Pick a results folder."),
     "sw.metric": ("Indicateur", "Metric"),
     "sw.x": ("Paramètre en abscisse", "Parameter on the x axis"),
@@ -395,6 +397,64 @@ TABLE: dict[str, tuple[str, str]] = {
     "sw.ST": ("Sobol, total (ST)", "Sobol, total (ST)"),
     "sw.mu_star": ("Morris, effet moyen absolu (μ*)", "Morris, mean absolute effect (μ*)"),
     "sw.sigma": ("Morris, dispersion (σ)", "Morris, spread (σ)"),
+    "sw.dir_how": ("Le tableau de bord lit les dossiers écrits par « sim sweep … --out DOSSIER » sous "
+                   "{root}. Pour en lire d'autres : sim dashboard --results CHEMIN (ou la variable "
+                   "SIM_DASHBOARD_RESULTS=CHEMIN), puis « Actualiser la liste ».",
+                   "The dashboard reads the folders written by “sim sweep … --out FOLDER” under {root}. "
+                   "To read others: sim dashboard --results PATH (or the variable "
+                   "SIM_DASHBOARD_RESULTS=PATH), then “Refresh the list”."),
+    "sw.title.factorial": ("Décomposition de la variance sur la grille factorielle (ANOVA)",
+                           "Variance decomposition over the factorial grid (ANOVA)"),
+    "sw.title.sobol": ("Indices de Sobol", "Sobol indices"),
+    "sw.title.morris": ("Effets élémentaires de Morris (criblage)", "Morris elementary effects (screening)"),
+    "sw.title.lhs": ("Indices de premier ordre RBD-FAST (hypercube latin)",
+                     "RBD-FAST first-order indices (Latin hypercube)"),
+    "sw.title.unknown": ("Indices de sensibilité", "Sensitivity indices"),
+    "sw.method.factorial": ("Part de la variance de l'indicateur due à chaque paramètre sur les {points} "
+                            "points de la grille ; barres : IC 95 % par bootstrap sur les {r} réplications.",
+                            "Share of the metric's variance due to each parameter over the {points} grid "
+                            "points; bars: 95% CI, bootstrap over the {r} replications."),
+    "sw.method.sobol": ("Estimateurs de Saltelli (SALib) sur {points} points, {r} réplications chacun ; "
+                        "barres : IC 95 % par bootstrap.",
+                        "Saltelli estimators (SALib) over {points} points, {r} replications each; "
+                        "bars: 95% bootstrap CI."),
+    "sw.method.morris": ("Effets élémentaires (SALib) sur {points} points, {r} réplications chacun ; "
+                         "barres : IC 95 % par bootstrap sur μ*.",
+                         "Elementary effects (SALib) over {points} points, {r} replications each; "
+                         "bars: 95% bootstrap CI on μ*."),
+    "sw.method.lhs": ("RBD-FAST (SALib) sur {points} points, {r} réplications chacun ; barres : IC 95 % "
+                      "par bootstrap.",
+                      "RBD-FAST (SALib) over {points} points, {r} replications each; bars: 95% bootstrap CI."),
+    "sw.method.unknown": ("{points} points, {r} réplications.", "{points} points, {r} replications."),
+    "sw.few.replications": ("Attention : {have} réplications seulement ({need} au moins conseillées) — les "
+                            "intervalles par bootstrap sont trop étroits ou collés à l'estimation.",
+                            "Warning: only {have} replications (at least {need} advised) — the bootstrap "
+                            "intervals are too narrow or stuck to the estimate."),
+    "sw.few.samples": ("Attention : {have} échantillons de base seulement ({need} au moins conseillés) — "
+                       "les indices de Sobol et leurs intervalles sont peu fiables.",
+                       "Warning: only {have} base samples (at least {need} advised) — the Sobol indices "
+                       "and their intervals are unreliable."),
+    "sw.few.trajectories": ("Attention : {have} trajectoires seulement ({need} au moins conseillées) — le "
+                            "criblage de Morris est peu fiable.",
+                            "Warning: only {have} trajectories (at least {need} advised) — the Morris "
+                            "screening is unreliable."),
+    "sw.few.points": ("Attention : {have} points seulement ({need} au moins conseillés) — les indices "
+                      "RBD-FAST sont peu fiables.",
+                      "Warning: only {have} points (at least {need} advised) — the RBD-FAST indices are "
+                      "unreliable."),
+    "sw.degenerate": ("Certains intervalles ont l'estimation sur une de leurs bornes : trop peu de tirages "
+                      "pour les lire.",
+                      "Some intervals have the estimate on one of their ends: too few draws to read them."),
+    "sw.factorial.S1": ("Effet principal (S1)", "Main effect (S1)"),
+    "sw.factorial.ST": ("Effet principal et interactions (ST)", "Main effect and interactions (ST)"),
+    "sw.lhs.S1": ("Premier ordre (S1)", "First order (S1)"),
+    "sw.index_share": ("Part de la variance de « {unit} » (0 à 1)", "Share of the variance of “{unit}” (0 to 1)"),
+    "sw.index_mu": ("Effet moyen sur « {unit} »", "Mean effect on “{unit}”"),
+    "sw.reason.0": ("ce n'est pas un dossier de résultats sous la racine configurée.",
+                    "not a results folder under the configured root."),
+    "sw.reason.1": ("en dehors de la racine configurée.", "outside the configured root."),
+    "sw.reason.2": ("aucun fichier de résultats Parquet.", "no Parquet result files."),
+    "sw.reason.other": ("fichiers de résultats illisibles ou trop gros.", "unreadable or too large result files."),
     "sw.index": ("Indice", "Index"),
     "sw.parameter": ("Paramètre", "Parameter"),
 }

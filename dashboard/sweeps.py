@@ -23,7 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim import present
 from sim.defaults import SCENARIO
+from sim.params import Param, lookup
+from sim.policies import REGISTRY
+from sim.scenario import policy_index, read_yaml
 
 ID_COLUMNS = ("point", "replication", "seed", "run", "index")
 # top-level sections of a scenario: a column starting with one of these is a parameter path
@@ -244,3 +248,108 @@ def grid(sweep: Sweep, metric: str, x: str, y: str | None) -> pd.DataFrame:
         df["y"] = levels(sweep.data[y])
         keys.append("y")
     return df.groupby(keys, observed=True)["v"].agg(["mean", "count", "std"]).reset_index()
+
+
+# -- names the page shows (the shared vocabulary, never a dotted path) ----------------------
+
+def policy_type_of(root: Path, name: str, path: str) -> str | None:
+    """The type of the policy a ``policies.N.key`` path addresses, read from the sweep's saved
+    ``base_scenario.yaml`` (None when it cannot be told)."""
+    parts = path.split(".")
+    if parts[0] != "policies" or len(parts) != 3:
+        return None
+    try:
+        f = Path(root) / name / "base_scenario.yaml"
+        if not _inside(f, root) or not f.is_file() or f.stat().st_size > MAX_JSON_BYTES:
+            return None
+        raw = read_yaml(f.read_bytes(), "base_scenario.yaml")
+        pols = raw.get("policies") or []
+        kind = pols[policy_index(pols, parts[1], path)].get("type")
+        return kind if isinstance(kind, str) else None
+    except Exception:  # any unreadable or odd file: the label falls back to the path's words
+        return None
+
+
+def param_unit_of(path: str, policy_type: str | None) -> str:
+    """The declared unit of a scenario parameter (English, as in docs/parameters.md), or ''."""
+    parts = path.split(".")
+    try:
+        if parts[0] == "policies" and len(parts) == 3:
+            kind = policy_type or parts[1]
+            node = REGISTRY[kind].params.get(parts[2]) if kind in REGISTRY else None
+        else:
+            node = lookup(SCENARIO, path)
+    except Exception:
+        return ""
+    return node.unit if isinstance(node, Param) else ""
+
+
+def param_name(path: str, lang: str, policy_type: str | None = None, unit: bool = True) -> str:
+    """"Part des guichets fermés (part des guichets)": a swept parameter's label and unit."""
+    label = present.param_label(path, lang, policy_type)
+    u = param_unit_of(path, policy_type) if unit else ""
+    return f"{label} ({present.param_unit(u, lang)})" if u else label
+
+
+def metric_name(key: str, lang: str) -> str:
+    """"Non-recours (%)": a metric's label and, when it has one, its unit."""
+    label = present.metric_label(key, lang)
+    u = present.metric(key).unit.suffix(lang)
+    return f"{label} ({u.strip()})" if u.strip() else label
+
+
+# -- which analysis, and whether its intervals can be trusted ---------------------------------
+
+@dataclass(frozen=True)
+class Analysis:
+    design: str  # "factorial", "sobol", "morris", "lhs" or "" (unknown)
+    points: int
+    replications: int
+    factors: int
+
+
+def analysis_of(sweep: Sweep, root: Path) -> Analysis:
+    """The sweep's design and sizes, from its manifest (else from the data)."""
+    man = _read_json(Path(root) / sweep.name / "manifest.json")
+    design, reps, pts = "", 0, sweep.points
+    if isinstance(man, dict):
+        spec = man.get("sweep") if isinstance(man.get("sweep"), dict) else {}
+        d = spec.get("design")
+        design = str(d.get("type", "")) if isinstance(d, dict) else str(d or "")
+        reps = int(_num(man.get("replications")) or 0)
+        pts = int(_num(man.get("points")) or pts)
+    if not reps and "replication" in sweep.data:
+        reps = int(sweep.data["replication"].nunique())
+    return Analysis(design, pts, reps, len(sweep.params))
+
+
+# below these the 95 % intervals shown are not to be trusted (bootstrap over too few draws)
+MIN_REPLICATIONS = 10  # factorial: the bootstrap resamples replications
+MIN_BASE_SAMPLES = 256  # sobol: N in N (2k + 2) points
+MIN_TRAJECTORIES = 10  # morris: r in r (k + 1) points
+MIN_LHS_POINTS = 100
+
+
+def too_few(a: Analysis) -> tuple[str, int, int] | None:
+    """``(what, have, need)`` when the design is too small for its intervals, else None."""
+    k = max(a.factors, 1)
+    if a.design == "factorial" and a.replications < MIN_REPLICATIONS:
+        return ("replications", a.replications, MIN_REPLICATIONS)
+    if a.design == "sobol" and a.points // (2 * k + 2) < MIN_BASE_SAMPLES:
+        return ("samples", a.points // (2 * k + 2), MIN_BASE_SAMPLES)
+    if a.design == "morris" and a.points // (k + 1) < MIN_TRAJECTORIES:
+        return ("trajectories", a.points // (k + 1), MIN_TRAJECTORIES)
+    if a.design == "lhs" and a.points < MIN_LHS_POINTS:
+        return ("points", a.points, MIN_LHS_POINTS)
+    return None
+
+
+def degenerate(entry: dict) -> bool:
+    """Some interval has its estimate on one of its ends (too few resamples to spread)."""
+    for values in entry.values():
+        for v, lo, hi in values.values():
+            if v is None or lo is None or hi is None:
+                continue
+            if hi - lo <= 1e-12 or min(abs(v - lo), abs(hi - v)) <= 1e-9 * max(1.0, abs(v)):
+                return True
+    return False

@@ -206,7 +206,7 @@ def cmd_dashboard(args) -> int:
     # the engine never imports the dashboard; only this command reaches it, lazily
     # (in-function import: the dashboard is a separate, heavy application)
     from dashboard.app import serve
-    serve(host=args.host, port=args.port)
+    serve(host=args.host, port=args.port, results=args.results)
     return 0
 
 
@@ -274,6 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dashboard", help="start the Dash dashboard (http://127.0.0.1:8050)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     p.add_argument("--port", type=whole(0, 65535, "a port"), default=8050, help="port (default 8050)")
+    p.add_argument("--results", default=None, metavar="DIR",
+                   help="folder whose sweep results the Balayages tab lists (default: results/, "
+                        "or SIM_DASHBOARD_RESULTS)")
     p.set_defaults(func=cmd_dashboard)
 
     register_calibrate(sub)
