@@ -86,6 +86,7 @@ def shell(state: AppState) -> html.Div:
         dcc.Store(id="cmp-result"),
         dcc.Store(id="cmp-uploads", data=[], storage_type="session"),
         dcc.Store(id="ws-result"),
+        dcc.Interval(id="cmp-poll", interval=state.settings.poll_ms, disabled=True),
         dcc.Download(id="download"),
         html.Div(id="page", className="page"),  # rendered by switch_language, in the chosen language
     ])

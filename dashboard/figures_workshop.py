@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim import present
 from sim.categories import Cause, SubCause, SUBCAUSE_OF
 from sim.metrics import CAUSE_SERIES
 from sim.summary import t_interval

@@ -148,6 +148,68 @@ TABLE: dict[str, tuple[str, str]] = {
                           "Cumulative share of eligible households, poorest to richest"),
     "axis.cum_ntu": ("Part cumulée du non-recours", "Cumulative share of non-take-up"),
     "axis.equality": ("Répartition égale", "Even spread"),
+    "fig.difference": ("L'écart avec la référence, mois par mois", "The gap with the reference, month by month"),
+    "fig.difference_note": ("Différence appariée (mêmes ménages, mêmes tirages) du taux de non-recours ; bande : "
+                            "intervalle de confiance à 95 % sur les réplications. Si la bande couvre 0, l'écart "
+                            "n'est pas distinguable du hasard.",
+                            "Paired difference (same households, same draws) of the non-take-up rate; band: 95% "
+                            "confidence interval over the replications. Where the band covers 0, the gap cannot "
+                            "be told from chance."),
+    "axis.diff_points": ("Écart de non-recours (points)", "Gap in non-take-up (points)"),
+    "axis.concentration_gap": ("Part cumulée du non-recours − part des éligibles",
+                               "Cumulative share of non-take-up − share of eligible"),
+    "sankey.side_reference": ("Référence : {name}", "Reference: {name}"),
+    "sankey.side_other": ("Comparé : {name}", "Compared: {name}"),
+    "sankey.why_route": ("Dernière démarche {route} : {outcome}", "Last attempt {route}: {outcome}"),
+    "sankey.why_none.receiving": ("Aucune démarche simulée, mais perçoit : droit ouvert avant le début de la "
+                                  "simulation, ou versement automatique",
+                                  "No simulated attempt, yet receives: a right opened before the simulation "
+                                  "began, or automatic payment"),
+    "sankey.why_none.waiting": ("Aucune démarche simulée ; un dossier ouvert avant le début est en traitement",
+                                "No simulated attempt; a claim opened before the start is being processed"),
+    "sankey.why_none.rejected": ("Aucune démarche simulée ; un droit ouvert avant le début a été suspendu "
+                                 "(déclaration non faite)",
+                                 "No simulated attempt; a right opened before the start was suspended "
+                                 "(declaration not made)"),
+    "sankey.why_none.gave_up": ("Aucune démarche aboutie : a renoncé avant de déposer",
+                                "No attempt completed: gave up before filing"),
+    "sankey.why_none.not_claimed": ("N'a jamais demandé : ne connaît pas le droit, ou n'en veut pas",
+                                    "Never claimed: does not know the right, or does not want it"),
+    "outcome_long.receiving": ("perçoit la prestation", "receives the benefit"),
+    "outcome_long.waiting": ("dossier en file d'attente ou en traitement", "claim queued or being processed"),
+    "outcome_long.rejected": ("dossier rejeté (incomplet) ou versement suspendu",
+                              "claim rejected (incomplete) or payment suspended"),
+    "outcome_long.gave_up": ("a renoncé après un échec", "gave up after a failure"),
+    "outcome_long.not_claimed": ("n'a pas (encore) déposé de demande", "has not filed a claim (yet)"),
+    "sankey.legend_none": ("pas de démarche pendant les mois simulés (droit déjà ouvert, versement "
+                           "automatique, ou jamais demandé)",
+                           "no attempt during the simulated months (right already open, automatic payment, "
+                           "or never claimed)"),
+    "sankey.legend.receiving": ("la prestation est versée au dernier mois", "the benefit is paid in the last month"),
+    "sankey.legend.waiting": ("la demande attend un rendez-vous ou son traitement",
+                              "the claim waits for an appointment or for processing"),
+    "sankey.legend.rejected": ("dossier incomplet rejeté, ou versement suspendu faute de déclaration",
+                               "incomplete claim rejected, or payment suspended for want of a declaration"),
+    "sankey.legend.gave_up": ("après un ou plusieurs échecs, le ménage a abandonné",
+                              "after one or more failures, the household gave up"),
+    "sankey.legend.not_claimed": ("éligible, mais sans demande déposée", "eligible, but no claim filed"),
+    "sankey.note": ("Chaque flux va de la dernière démarche tentée vers la situation au dernier mois ; survolez "
+                    "un flux pour son explication.",
+                    "Each flow goes from the last attempt tried to the situation in the last month; hover a "
+                    "flow for what it means."),
+    "card.noise": ("non distinguable du hasard", "not distinguishable from chance"),
+    "card.noise_help": ("L'intervalle de confiance à 95 % de l'écart apparié contient 0 : avec ces réplications, "
+                        "on ne peut pas dire si le scénario fait mieux ou moins bien.",
+                        "The paired difference's 95% confidence interval contains 0: with these replications, "
+                        "one cannot tell whether the scenario does better or worse."),
+    "card.same": ("identique à la référence", "identical to the reference"),
+    "card.one": ("une seule réplication : pas d'intervalle", "a single replication: no interval"),
+    "card.vs_ref": ("vs {ref}", "vs {ref}"),
+    "card.value_of": ("{value} (référence {ref})", "{value} (reference {ref})"),
+    "cmp.limit": ("Au plus {n} scénarios : retirez-en un pour en choisir un autre.",
+                  "At most {n} scenarios: remove one to pick another."),
+    "cmp.upload_problems": ("Fichier « {name} » refusé : {n} problème(s) à corriger",
+                            "File “{name}” rejected: {n} problem(s) to fix"),
     "sankey.scenario": ("Scénario affiché", "Scenario shown"),
     "sankey.benefit": ("Prestation", "Benefit"),
     "sankey.eligible": ("Ménages éligibles", "Eligible households"),

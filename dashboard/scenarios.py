@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sim
 from sim.scenario import bundled, read_yaml
+from sim.validate import scenario_problems
 
 from . import i18n
 from .config import Settings
@@ -67,7 +68,7 @@ class Uploads:
         :class:`sim.ScenarioError` (the strict validator's one-line message, or a
         ``population.file``: the server never opens a path that came from a browser).
         """
-        source = "upload:" + safe_filename(filename)
+        source = safe_filename(filename)  # the file as the user named it: messages start with it
         _, _, payload = (contents or "").partition(",")
         if len(payload) > self.settings.upload_max_bytes * 4 // 3 + 8:
             raise UploadError("too_big")
@@ -77,7 +78,13 @@ class Uploads:
             raise UploadError("unreadable") from None
         if len(blob) > self.settings.upload_max_bytes:
             raise UploadError("too_big")
-        sc = sim.from_dict(read_yaml(blob, source), source=source)
+        raw = read_yaml(blob, source)
+        try:
+            sc = sim.from_dict(raw, source=source)
+        except sim.ScenarioError as first:
+            # every problem of the file, as `sim validate` lists them (the first one first)
+            found = scenario_problems(raw, source) if isinstance(raw, dict) else []
+            raise UploadProblems(source, found or [first]) from None
         if sc.data["population"]["file"]:
             # a path sent by a browser is never opened on the server
             raise sim.ScenarioError("population files cannot be used in the dashboard "
@@ -97,6 +104,16 @@ class Uploads:
 
     def key_of(self, sc: sim.Scenario) -> str:
         return "upload:" + sc.content_hash()[:16]
+
+
+class UploadProblems(sim.ScenarioError):
+    """An uploaded scenario with problems: all of them (``problems``), each one line naming the
+    file and the field; the exception's own message is the first."""
+
+    def __init__(self, source: str, problems: list[sim.ScenarioError]):
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first.detail, source=source, path=first.path)
 
 
 class UploadError(ValueError):

@@ -17,13 +17,14 @@ from dash.exceptions import PreventUpdate
 
 import sim
 from sim.output import group_rows, replication_rows, timeseries_rows
+from sim.texts import error as error_text
 
 from . import figures_compare as fc
 from . import i18n
-from .components import dropdown, field_label, graph_card, help_icon, stamp
+from .components import dropdown, field_label, graph, graph_card, help_icon, stamp
 from .i18n import t
 from .runs import Busy
-from .scenarios import UploadError, bundled_names, colours_for, display_name, resolve
+from .scenarios import UploadError, UploadProblems, bundled_names, colours_for, display_name, resolve, safe_filename
 from .theme import empty_figure
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,16 @@ DEFAULT_SCENARIOS = ["bundled:baseline_2013", "bundled:online_only_2016"]
 CARD_KINDS = {card: kind for card, _, kind in fc.CARD_METRICS}
 
 
-def _options(uploads: list[dict], lang: str) -> list[dict]:
+def _options(uploads: list[dict], lang: str, selected: list | None = None, limit: int | None = None) -> list[dict]:
+    """Every bundled scenario by its human name, then the uploads; with ``limit`` scenarios
+    already ``selected``, the others are shown but cannot be picked."""
     opts = [{"label": display_name(f"bundled:{n}", None, lang), "value": f"bundled:{n}"}
             for n in bundled_names()]
     opts += [{"label": u["name"], "value": u["key"]} for u in uploads or []]
+    chosen = set(selected or [])
+    if limit is not None and len(chosen) >= limit:
+        for o in opts:
+            o["disabled"] = o["value"] not in chosen
     return opts
 
 
@@ -46,8 +53,9 @@ def layout(lang: str, state) -> dbc.Row:
         html.H2(t("cmp.settings", lang), className="panel-title"),
         field_label(t("cmp.scenarios", lang), "cmp-scenarios-help", t("cmp.scenarios_help", lang)),
         dropdown("cmp-scenarios", lang, multi=True, value=DEFAULT_SCENARIOS, options=_options([], lang),
-                     clearable=False, persistence=True, persistence_type="session",
-                     placeholder=t("cmp.scenarios", lang)),
+                 clearable=False, persistence=True, persistence_type="session", maxHeight=420,
+                 optionHeight=44, className="cmp-scenarios", placeholder=t("cmp.scenarios", lang)),
+        html.Div(id="cmp-limit", className="limit-line"),
         dcc.Upload(id="cmp-upload", className="upload-box", multiple=False, accept=".yaml,.yml",
                    max_size=s.request_max_bytes // 2,
                    children=html.Div([html.Div(t("cmp.upload", lang)),
@@ -88,32 +96,48 @@ def layout(lang: str, state) -> dbc.Row:
 
     sankey_controls = dbc.Row([
         dbc.Col([field_label(t("sankey.scenario", lang)),
-                 dropdown("cmp-sankey-scenario", lang, clearable=False)], md=4),
+                 dropdown("cmp-sankey-scenario", lang, clearable=False, searchable=False)], md=6),
         dbc.Col([field_label(t("sankey.benefit", lang)),
-                 dropdown("cmp-sankey-benefit", lang, clearable=False, value="all",
-                              persistence=True, persistence_type="session",
-                              options=[{"label": t("benefit.all", lang), "value": "all"}])], md=4),
+                 dropdown("cmp-sankey-benefit", lang, clearable=False, value="all", searchable=False,
+                          persistence=True, persistence_type="session",
+                          options=[{"label": t("benefit.all", lang), "value": "all"}])], md=6),
     ], className="g-2 mb-2")
+    sankeys = dbc.Card(dbc.CardBody([
+        html.H3(t("fig.sankey", lang), className="card-title-figure"),
+        sankey_controls,
+        dbc.Row([
+            dbc.Col([html.Div(id="cmp-sankey-ref-title", className="sankey-title"),
+                     graph("cmp-fig-sankey-ref", fc.HEIGHTS["sankey"])], md=6),
+            dbc.Col([html.Div(id="cmp-sankey-title", className="sankey-title"),
+                     graph("cmp-fig-sankey", fc.HEIGHTS["sankey"])], md=6),
+        ], className="g-2"),
+        html.Div(t("sankey.note", lang), className="figure-note"),
+        html.Ul([html.Li([html.B(name), " : " if lang != "en" else ": ", meaning])
+                 for name, meaning in fc.sankey_legend(lang)], className="sankey-legend figure-note"),
+    ]), className="figure-card")
 
     results = html.Div([
         html.Div(id="cmp-meta", className="meta-line"),
         dbc.Row(id="cmp-cards", className="g-3 mb-1"),
         dbc.Row([
-            dbc.Col(graph_card(t("fig.ntu_time", lang), "cmp-fig-ts", fc.HEIGHTS["ts"], t("fig.ntu_time_note", lang)), lg=7),
-            dbc.Col(graph_card(t("fig.causes", lang), "cmp-fig-causes", fc.HEIGHTS["causes"]), lg=5),
+            dbc.Col(graph_card(t("fig.difference", lang), "cmp-fig-diff", fc.HEIGHTS["ts"],
+                               t("fig.difference_note", lang)), lg=6),
+            dbc.Col(graph_card(t("fig.ntu_time", lang), "cmp-fig-ts", fc.HEIGHTS["ts"], t("fig.ntu_time_note", lang)),
+                    lg=6),
+        ], className="g-3 mt-0"),
+        # the ledger's "qui paie ?" view goes here (dashboard/figures_ledger.py, issue 15)
+        html.Div(id="cmp-ledger-slot", className="ledger-slot"),
+        dbc.Row([
+            dbc.Col(graph_card(t("fig.causes", lang), "cmp-fig-causes", fc.HEIGHTS["causes"]), lg=6),
+            dbc.Col(graph_card(t("fig.concentration", lang), "cmp-fig-concentration",
+                               fc.HEIGHTS["concentration"], t("fig.concentration_note", lang)), lg=6),
         ], className="g-3 mt-0"),
         dbc.Row(dbc.Col(graph_card(t("fig.groups", lang), "cmp-fig-groups", fc.HEIGHTS["groups"])),
                 className="g-3 mt-0"),
-        dbc.Row([
-            dbc.Col(graph_card(t("fig.workload", lang), "cmp-fig-workload", fc.HEIGHTS["workload"]), lg=7),
-            dbc.Col(graph_card(t("fig.concentration", lang), "cmp-fig-concentration",
-                               fc.HEIGHTS["concentration"], t("fig.concentration_note", lang)), lg=5),
-        ], className="g-3 mt-0"),
-        dbc.Row(dbc.Col(graph_card(t("fig.sankey", lang), "cmp-fig-sankey", fc.HEIGHTS["sankey"],
-                                   extra=sankey_controls)), className="g-3 mt-0"),
+        dbc.Row(dbc.Col(graph_card(t("fig.workload", lang), "cmp-fig-workload", fc.HEIGHTS["workload"])),
+                className="g-3 mt-0"),
+        dbc.Row(dbc.Col(sankeys), className="g-3 mt-0"),
         stamp("cmp-stamp"),
-        # in the tab, not the page: it stops when another tab is shown (its outputs are here)
-        dcc.Interval(id="cmp-poll", interval=s.poll_ms, disabled=True),
     ])
     return dbc.Row([dbc.Col(controls, xl=3, lg=4), dbc.Col(results, xl=9, lg=8)], className="g-3 tab-body")
 
@@ -135,31 +159,64 @@ def _running(state, job, lang: str):
     return t("common.loading", lang)
 
 
+def upload_problems(err: sim.ScenarioError, name: str, lang: str):
+    """Every problem of a refused upload, in the page's language: a title, then one line each
+    ("mauvais.yaml: policies[0].type: politique inconnue ...", as `sim validate --lang fr`)."""
+    found = err.problems if isinstance(err, UploadProblems) else [err]
+    lines = [error_text(str(p), lang) for p in found]
+    return dbc.Alert([html.Div(t("cmp.upload_problems", lang, name=name, n=len(lines)), className="fw-semibold"),
+                      html.Ul([html.Li(x) for x in lines], className="upload-problems")],
+                     color="danger", className="mt-2 mb-0 py-2")
+
+
 def _alert(text: str, colour: str = "danger"):
     return dbc.Alert(text, color=colour, className="mt-2 mb-0 py-2")
 
 
+# which way is worse, per card: +1 a rise is a cost (more non-take-up, more unclaimed euros,
+# more hours pushed onto services), -1 a fall is (the concentration index is negative when
+# non-take-up gathers among the poorest)
+WORSE = {"non_take_up": 1, "unclaimed": 1, "delegated": 1, "concentration": -1}
+
+
 def _card(card: str, rows: list[dict], entries: list[fc.Entry], lang: str) -> dbc.Col:
+    """A card leads with the difference B − reference (large, coloured by direction, grey
+    when its paired interval includes zero) and its interval; the values come after, small."""
     kind = CARD_KINDS[card]
     items = []
-    for i, (row, e) in enumerate(zip(rows, entries)):
-        value = fc.format_value(kind, row["mean"], lang)
-        ci = fc.format_ci(kind, row["ci95"], lang)
-        line = [html.Span(className="swatch", style={"background": e.colour}),
-                html.Span(e.label, className="card-scenario"),
-                html.Div([html.Span(value, className="card-value"),
-                          html.Span(f" {ci}", className="card-ci") if ci else None], className="card-number")]
-        if i == 0:
-            line.append(html.Div(t("common.reference", lang), className="card-diff text-muted"))
-        elif row["diff"] is not None:
+    ref_value = fc.format_value(kind, rows[0]["mean"], lang)
+    for row, e in list(zip(rows, entries))[1:]:
+        verdict = row["verdict"]
+        if verdict in ("up", "down"):
+            worse = (verdict == "up") == (WORSE[card] > 0)
+            cls = "verdict-up" if worse else "verdict-down"
+        else:
+            cls = f"verdict-{verdict}"
+        head = [html.Span(className="swatch", style={"background": e.colour}),
+                html.Span(e.label, className="card-scenario")]
+        if row["diff"] is None:
+            big = [html.Span(fc.format_value(kind, row["mean"], lang), className="card-diff-big")]
+        else:
             diff = fc.format_value(kind, row["diff"], lang, diff=True)
             dci = fc.format_ci(kind, row["diff_ci95"], lang, diff=True)
-            line.append(html.Div(f"{t('card.diff', lang)} {diff} {dci}", className="card-diff"))
-        items.append(html.Div(line, className="card-row"))
+            big = [html.Span(diff, className="card-diff-big"),
+                   html.Span(dci, className="card-diff-ci", title=t("common.ci", lang)) if dci else None]
+        cue = None
+        if verdict == "noise":
+            cue = html.Div(t("card.noise", lang), className="noise-cue card-cue", title=t("card.noise_help", lang))
+        elif verdict == "same":
+            cue = html.Div(t("card.same", lang), className="noise-cue card-cue")
+        elif verdict == "one":
+            cue = html.Div(t("card.one", lang), className="noise-cue card-cue")
+        value = t("card.value_of", lang, value=fc.format_value(kind, row["mean"], lang), ref=ref_value)
+        items.append(html.Div([html.Div(head, className="card-who"), html.Div(big, className="card-number"), cue,
+                               html.Div(value, className="card-abs")], className=f"card-row {cls}"))
     title = [html.Span(t(f"card.{card}", lang), className="card-metric")]
     title += help_icon(f"cmp-card-help-{card}", t(f"card.{card}_help", lang))
-    return dbc.Col(dbc.Card(dbc.CardBody([html.Div(title, className="card-head"), *items]),
-                            className="metric-card h-100"), md=6, xxl=3)
+    ref = html.Div([html.Span(className="swatch", style={"background": entries[0].colour}),
+                    t("card.vs_ref", lang, ref=entries[0].label)], className="card-ref-line")
+    return dbc.Col(dbc.Card(dbc.CardBody([html.Div(title, className="card-head"), ref, *items]),
+                            className=f"metric-card h-100 card-{card}", id=f"cmp-card-{card}"), md=6, xxl=3)
 
 
 def _entries(result: dict, state, lang: str) -> list[fc.Entry] | None:
@@ -175,6 +232,10 @@ def _entries(result: dict, state, lang: str) -> list[fc.Entry] | None:
         sc = state.uploads.get(key) if key.startswith("upload:") else None
         entries.append(fc.Entry(key, display_name(key, sc or res.scenario, lang), colours[key], res))
     return entries
+
+
+def _side(e: fc.Entry, key: str, lang: str) -> list:
+    return [html.Span(className="swatch", style={"background": e.colour}), t(key, lang, name=e.label)]
 
 
 def _csv(rows: list[dict]) -> str:
@@ -198,9 +259,12 @@ def prefetch(state) -> None:
 def register(app, state) -> None:
     s = state.settings
 
-    @app.callback(Output("cmp-scenarios", "options"), Input("cmp-uploads", "data"), State("lang", "value"))
-    def scenario_options(uploads, lang):
-        return _options(uploads, lang)
+    @app.callback(Output("cmp-scenarios", "options"), Output("cmp-limit", "children"),
+                  Input("cmp-uploads", "data"), Input("cmp-scenarios", "value"), State("lang", "value"))
+    def scenario_options(uploads, selected, lang):
+        full = len(selected or []) >= s.max_scenarios
+        return (_options(uploads, lang, selected, s.max_scenarios),
+                t("cmp.limit", lang, n=s.max_scenarios) if full else "")
 
     @app.callback(Output("cmp-uploads", "data"), Output("cmp-upload-msg", "children"),
                   Output("cmp-scenarios", "value", allow_duplicate=True),
@@ -216,8 +280,8 @@ def register(app, state) -> None:
             msg = (t("cmp.upload_too_big", lang, kb=s.upload_max_bytes // 1000) if err.kind == "too_big"
                    else t("cmp.upload_unreadable", lang))
             return no_update, _alert(msg), no_update
-        except sim.ScenarioError as err:  # the strict validator's one line, never a traceback
-            return no_update, _alert(t("cmp.upload_error", lang, msg=str(err))), no_update
+        except sim.ScenarioError as err:  # the strict validator's lines, never a traceback
+            return no_update, upload_problems(err, safe_filename(filename), lang), no_update
         key = state.uploads.key_of(sc)
         uploads = [u for u in (uploads or []) if u["key"] != key] + [{"key": key, "name": sc.name}]
         uploads = uploads[-s.max_uploads:]
@@ -309,7 +373,7 @@ def register(app, state) -> None:
     @app.callback(Output("cmp-cards", "children"), Output("cmp-meta", "children"),
                   Output("cmp-fig-ts", "figure"), Output("cmp-fig-causes", "figure"),
                   Output("cmp-fig-groups", "figure"), Output("cmp-fig-workload", "figure"),
-                  Output("cmp-fig-concentration", "figure"),
+                  Output("cmp-fig-concentration", "figure"), Output("cmp-fig-diff", "figure"),
                   Output("cmp-sankey-scenario", "options"), Output("cmp-sankey-scenario", "value"),
                   Output("cmp-sankey-benefit", "options"),
                   Output("cmp-yaml-which", "options"), Output("cmp-yaml-which", "value"),
@@ -319,7 +383,7 @@ def register(app, state) -> None:
         entries = _entries(result, state, lang)
         if not entries:
             empty = empty_figure(lang)
-            return [], "", empty, empty, empty, empty, empty, [], None, no_update, [], None, "empty"
+            return [], "", empty, empty, empty, empty, empty, empty, [], None, no_update, [], None, "empty"
         ref = entries[0].result
         meta = t("cmp.meta", lang, n=i18n.num(ref.scenario.data["population"]["households"], lang),
                  r=len(ref.replications), seed=ref.seed, m=ref.scenario.data["report_months"])
@@ -327,22 +391,28 @@ def register(app, state) -> None:
         cards = [_card(card, heads[card], entries, lang) for card, _, _ in fc.CARD_METRICS]
         opts = [{"label": e.label, "value": e.key} for e in entries]
         keys = [e.key for e in entries]
-        sankey_value = sankey_value if sankey_value in keys else keys[-1]
+        sankey_value = sankey_value if sankey_value in keys[1:] else keys[-1]
         benefits = [{"label": t("benefit.all", lang), "value": "all"}] + [
             {"label": i18n.label("benefit", b, lang), "value": b} for b in ref.scenario.benefits]
         return (cards, meta, fc.fig_timeseries(entries, lang), fc.fig_causes(entries, lang),
                 fc.fig_groups(entries, lang), fc.fig_workload(entries, lang),
-                fc.fig_concentration(entries, lang), opts, sankey_value, benefits, opts, keys[0],
+                fc.fig_concentration(entries, lang), fc.fig_difference(entries, lang), opts[1:], sankey_value,
+                benefits, opts, keys[0],
                 f"{result.get('job')}|{lang}|{len(entries)}")
 
-    @app.callback(Output("cmp-fig-sankey", "figure"), Input("cmp-sankey-scenario", "value"),
-                  Input("cmp-sankey-benefit", "value"), State("cmp-result", "data"), State("lang", "value"))
+    @app.callback(Output("cmp-fig-sankey-ref", "figure"), Output("cmp-fig-sankey", "figure"),
+                  Output("cmp-sankey-ref-title", "children"), Output("cmp-sankey-title", "children"),
+                  Input("cmp-sankey-scenario", "value"), Input("cmp-sankey-benefit", "value"),
+                  State("cmp-result", "data"), State("lang", "value"))
     def sankey(which, benefit, result, lang):
         entries = _entries(result, state, lang)
         if not entries:
-            return empty_figure(lang)
-        entry = next((e for e in entries if e.key == which), entries[-1])
-        return fc.fig_sankey(entry, None if benefit in (None, "all") else benefit, lang)
+            return empty_figure(lang), empty_figure(lang), "", ""
+        entry = next((e for e in entries[1:] if e.key == which), entries[-1])
+        b = None if benefit in (None, "all") else benefit
+        ref = entries[0]
+        return (fc.fig_sankey(ref, b, lang), fc.fig_sankey(entry, b, lang),
+                _side(ref, "sankey.side_reference", lang), _side(entry, "sankey.side_other", lang))
 
     @app.callback(Output("download", "data", allow_duplicate=True),
                   Input("cmp-dl-ts", "n_clicks"), Input("cmp-dl-groups", "n_clicks"),

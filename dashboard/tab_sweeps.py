@@ -199,7 +199,7 @@ def fig_sensitivity(sweep: sw.Sweep, metric: str, analysis: sw.Analysis, names: 
                                            "yanchor": "bottom", "yref": "container", "font": {"size": SIZE - 1}})
     layout["legend"].update(y=0.995, yanchor="top")
     key = "sw.index_mu" if analysis.design == "morris" else "sw.index_share"
-    layout["xaxis"].update(title={"text": t(key, lang, unit=names.metrics[metric])}, rangemode="tozero")
+    layout["xaxis"].update(title={"text": _wrap(t(key, lang, unit=names.metrics[metric]), 40)}, rangemode="tozero")
     layout["yaxis"].update(autorange="reversed")
     return {"data": data, "layout": layout}
 

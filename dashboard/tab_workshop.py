@@ -19,11 +19,10 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from sim import present
 
 from . import figures_workshop as fw
 from . import i18n
-from .components import dropdown, field_label, help_icon, stamp
+from .components import dropdown, help_icon, stamp
 from .i18n import t
 from .personas import choose, journeys
 from .personas_view import legend, persona_blocks

@@ -75,10 +75,23 @@ def test_compare_tab_runs_two_bundled_scenarios_and_rejects_a_bad_upload(start, 
     assert first.endswith("|fr|2")
     cards = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".metric-card")
     assert len(cards) == 4
-    for graph in ("cmp-fig-ts", "cmp-fig-causes", "cmp-fig-groups", "cmp-fig-workload", "cmp-fig-concentration",
-                  "cmp-fig-sankey"):
+    for graph in ("cmp-fig-diff", "cmp-fig-ts", "cmp-fig-causes", "cmp-fig-groups", "cmp-fig-workload",
+                  "cmp-fig-concentration", "cmp-fig-sankey-ref", "cmp-fig-sankey"):
         assert traces(dash_duo, graph), graph
-    assert "écart" in dash_duo.find_element("#cmp-cards").text
+    # each card leads with the paired difference and its interval, then the values
+    for card in cards:
+        big = card.find_elements(By.CSS_SELECTOR, ".card-diff-big")
+        assert len(big) == 1 and big[0].text[:1] in "+−-0", card.text
+        assert card.find_elements(By.CSS_SELECTOR, ".card-diff-ci") or "hasard" in card.text, card.text
+    assert "vs 2013 : tous les guichets ouverts" in dash_duo.find_element("#cmp-cards").text
+    # human names of the scenarios everywhere, and the picker offers every bundled one
+    assert "online_only_2016" not in visible_text(dash_duo)
+    dash_duo.find_element("#cmp-scenarios").click()
+    options = dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]")
+    assert len(options) == 8, [o.text for o in options]
+    assert not [b for b in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-action-button")
+                if b.is_displayed() and "Tout sélectionner" in b.text]
+    dash_duo.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
 
     # a cold comparison from the button (new seed: nothing cached)
     seed = dash_duo.find_element("#cmp-seed")
@@ -97,9 +110,21 @@ def test_compare_tab_runs_two_bundled_scenarios_and_rejects_a_bad_upload(start, 
     bad = tmp_path / "mauvais.yaml"
     bad.write_text("name: mauvais\npolicies:\n  - type: teleportation\n    start: 0\n", encoding="utf-8")
     dash_duo.driver.find_element(By.CSS_SELECTOR, "#cmp-upload input[type=file]").send_keys(str(bad))
-    dash_duo.wait_for_contains_text("#cmp-upload-msg", "Fichier refusé", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#cmp-upload-msg", "mauvais.yaml", timeout=TIMEOUT)
     message = dash_duo.find_element("#cmp-upload-msg").text
-    assert "policies[0].type" in message and "teleportation" in message
+    assert "policies[0].type" in message and "teleportation" in message and "politique inconnue" in message
+    assert "upload:" not in message
+
+    # a file with three problems: all three listed, in French
+    worse = tmp_path / "pire.yaml"
+    worse.write_text("name: pire\nmonths: 0\npopulation: {households: beaucoup}\npolicies:\n"
+                     "  - {type: teleportation, start: 0}\n", encoding="utf-8")
+    dash_duo.driver.find_element(By.CSS_SELECTOR, "#cmp-upload input[type=file]").send_keys(str(worse))
+    dash_duo.wait_for_contains_text("#cmp-upload-msg", "pire.yaml", timeout=TIMEOUT)
+    items = [li.text for li in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#cmp-upload-msg li")]
+    assert len(items) == 3, items
+    assert any("months" in i for i in items) and any("population.households" in i for i in items)
+    assert "3 problème(s)" in dash_duo.find_element("#cmp-upload-msg").text
     assert "Traceback" not in visible_text(dash_duo)
 
     # a good file joins the comparison
@@ -111,6 +136,28 @@ def test_compare_tab_runs_two_bundled_scenarios_and_rejects_a_bad_upload(start, 
     dash_duo.find_element("#cmp-run").click()
     wait_stamp(dash_duo, "cmp-stamp", lambda s: s.endswith("|fr|3"))
     assert "mon_scenario" in dash_duo.find_element("#cmp-cards").text
+
+    # the picker respects the limit: a fourth scenario, then the others cannot be picked
+    dash_duo.find_element("#cmp-scenarios").click()
+    free = [o for o in dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]")
+            if o.get_attribute("aria-selected") != "true"]
+    free[0].click()
+    dash_duo.wait_for_contains_text("#cmp-limit", "Au plus 4", timeout=TIMEOUT)
+    options = dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]")
+    if not options:
+        dash_duo.find_element("#cmp-scenarios").click()
+        options = dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]")
+    chosen = [o for o in options if o.get_attribute("aria-selected") == "true"]
+    blocked = [o for o in options if dash_duo.driver.execute_script(
+        "var o = arguments[0], i = o.querySelector('input');"
+        "return o.getAttribute('aria-disabled') === 'true' || o.classList.contains('disabled') || (i && i.disabled);",
+        o)]
+    assert len(chosen) == 4 and len(blocked) == len(options) - 4 > 0, [
+        o.get_attribute("outerHTML")[:400] for o in options if o.get_attribute("aria-selected") != "true"][:1]
+    blocked[0].click()
+    assert len([o for o in dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]")
+                if o.get_attribute("aria-selected") == "true"]) == 4
+    dash_duo.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
     no_console_errors(dash_duo)
 
 
@@ -133,12 +180,14 @@ def test_sweeps_tab_shows_a_heatmap_and_sensitivity(start, sweep_root, shot):
 def french_fragments() -> list[str]:
     """Pieces of the table's French texts (between placeholders) that differ from English."""
     out = set()
+    # words English keeps as they are (proper names: "prime d'activité", "France Services")
+    english = "\n".join(en for _, en in [*TABLE.values(), *LABELS.values()]).lower()
     for fr, en in [*TABLE.values(), *LABELS.values()]:
         if fr == en:
             continue
         for piece in re.split(r"\{[^}]*\}", fr):
             piece = piece.strip(" .,:;·—()«»\u202f\u00a0")
-            if len(piece) >= 4 and piece not in en:
+            if len(piece) >= 4 and piece not in en and piece.lower() not in english:
                 out.add(piece)
     return sorted(out)
 

@@ -97,7 +97,7 @@ def test_uploads_use_the_strict_validator_and_are_size_capped():
     assert up.get(up.key_of(sc)).name == "mine"
     with pytest.raises(sim.ScenarioError) as err:
         up.add(payload(b"name: bad\npolicies:\n  - {type: teleportation, start: 0}\n"), "bad.yaml")
-    assert str(err.value).startswith("upload:bad.yaml: policies[0].type: unknown policy")
+    assert str(err.value).startswith("bad.yaml: policies[0].type: unknown policy")
     assert "\n" not in str(err.value)
     with pytest.raises(sim.ScenarioError):
         up.add(payload(b"population: {households: -3}\n"), "neg.yaml")
@@ -211,15 +211,24 @@ def test_compare_figures_and_downloads_in_both_languages(pair):
     assert heads["non_take_up"][1]["diff"] == pytest.approx(paired["non_take_up_rate"]["mean"])
     assert heads["non_take_up"][0]["diff"] is None
     for lang in ("fr", "en"):
-        for make in (fc.fig_timeseries, fc.fig_causes, fc.fig_groups, fc.fig_workload, fc.fig_concentration):
+        for make in (fc.fig_timeseries, fc.fig_difference, fc.fig_causes, fc.fig_groups, fc.fig_workload,
+                     fc.fig_concentration):
             fig = make(entries, lang)
             assert fig.data and json.loads(fig.to_json())
         sankey = fc.fig_sankey(entries[1], None, lang)
-        flows = sankey.data[0].link.value
+        link = sankey.data[0].link
         eligible = results[1].replications[0].routes.sum() + results[1].replications[1].routes.sum()
-        # every eligible household leaves the first node once
-        first = sum(v for s, v in zip(sankey.data[0].link.source, flows) if s == 0)
-        assert first == pytest.approx(eligible / 2)
+        # every eligible household is in exactly one flow, and every flow says what it means
+        assert sum(link.value) == pytest.approx(eligible / 2)
+        assert len(link.customdata) == len(link.value) and all(len(n) > 20 for n in link.customdata)
+        assert len(set(link.customdata)) == len(link.customdata)
+    # the difference over time is the paired one, month by month
+    mean, lo, hi = fc.difference_band(results[0], results[1])
+    direct = fc.monthly_rate(results[1]) - fc.monthly_rate(results[0])
+    assert np.allclose(mean, direct.mean(axis=0)) and np.all(lo <= mean) and np.all(mean <= hi)
+    # the time axis fits the curves, it does not run from 0
+    lo_y, hi_y = fc.fig_timeseries(entries, "fr").layout.yaxis.range
+    assert lo_y > 0.02 and hi_y < 1
     x, y = fc.concentration_points(results[0])
     assert x[0] == y[0] == 0 and x[-1] == pytest.approx(1) and y[-1] == pytest.approx(1)
     assert np.all(np.diff(x) >= 0)
