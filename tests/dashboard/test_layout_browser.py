@@ -43,7 +43,8 @@ document.querySelectorAll('.js-plotly-plot').forEach(function (g, gi) {
     });
   }
   add('title', '.g-gtitle text, .gtitle');
-  add('axis', '.g-xtitle text, .g-ytitle text, [class*="g-x"][class*="title"] text, [class*="g-y"][class*="title"] text');
+  add('axis', '.g-xtitle text, .g-ytitle text, [class*="g-x"][class*="title"] text, '
+            + '[class*="g-y"][class*="title"] text');
   add('annotation', '.annotation-text');
   add('legend', '.legendtext');
   add('colorbar', '.cbtitle text');
@@ -115,7 +116,8 @@ def problems(driver) -> list[str]:
         document.querySelectorAll('.card-title-figure, .card-metric, .kpi-title, .persona-name, .persona-desc,'
                                   + ' .persona-why, .ws-card-title, .panel-title, .sankey-title').forEach(function (e) {
           if (e.offsetParent === null) return;
-          if (e.scrollWidth > e.clientWidth + 1) out.push('cut: ' + e.className + ' "' + e.textContent.slice(0, 50) + '"');
+          if (e.scrollWidth > e.clientWidth + 1)
+            out.push('cut: ' + e.className + ' "' + e.textContent.slice(0, 50) + '"');
         });
         return out;""")
     return found
