@@ -79,8 +79,9 @@ class Schedule:
     values: np.ndarray
     min_payment: float
 
-    def at(self, type_code: np.ndarray, earnings: np.ndarray, other_income: np.ndarray) -> np.ndarray:
-        """Amounts (float32 EUR/month) for households of ``type_code`` with these incomes (1-d arrays)."""
+    def weights(self, earnings: np.ndarray, other_income: np.ndarray) -> tuple:
+        """Cell and interpolation weights of these incomes on this schedule's grid
+        (shared by every schedule of the same grid: see :func:`amounts`)."""
         ex, ox = self.earnings, self.other_income
         e = np.clip(np.asarray(earnings, dtype=np.float64), ex[0], ex[-1])
         o = np.clip(np.asarray(other_income, dtype=np.float64), ox[0], ox[-1])
@@ -88,9 +89,18 @@ class Schedule:
         j = np.minimum(np.searchsorted(ox, o, side="right") - 1, len(ox) - 2)
         t = (e - ex[i]) / (ex[i + 1] - ex[i])
         u = (o - ox[j]) / (ox[j + 1] - ox[j])
+        return i, j, t, u
+
+    def at(self, type_code: np.ndarray, earnings: np.ndarray, other_income: np.ndarray,
+           weights: tuple | None = None) -> np.ndarray:
+        """Amounts (float32 EUR/month) for households of ``type_code`` with these incomes (1-d arrays).
+
+        ``weights``: :meth:`weights` of these incomes, if already computed on this grid.
+        """
+        i, j, t, u = self.weights(earnings, other_income) if weights is None else weights
         flat = self.values.reshape(-1)
-        no = len(ox)
-        k = (np.asarray(type_code, dtype=np.int64) * len(ex) + i) * no + j
+        no = len(self.other_income)
+        k = (np.asarray(type_code, dtype=np.int64) * len(self.earnings) + i) * no + j
         v00, v01 = flat[k], flat[k + 1]
         v10, v11 = flat[k + no], flat[k + no + 1]
         amt = (1.0 - t) * ((1.0 - u) * v00 + u * v01) + t * ((1.0 - u) * v10 + u * v11)
@@ -98,12 +108,21 @@ class Schedule:
         return amt.astype(np.float32)
 
 
+_COUPLE = np.zeros(max(HouseholdType) + 1, dtype=np.int64)
+_COUPLE[[HouseholdType.couple, HouseholdType.couple_children]] = 1
+
+
+@functools.cache
+def _age_bounds() -> np.ndarray:
+    """Lower bounds of the tables' age bands after the first (years)."""
+    return np.asarray([b["lo"] for b in provenance()["grid"]["age_bands"]][1:])
+
+
 def type_codes(pop) -> np.ndarray:
     """Household-type code of each household of ``pop`` (Households or a view of some)."""
-    ages = [b["lo"] for b in provenance()["grid"]["age_bands"]]
-    couple = np.isin(pop.household_type, (HouseholdType.couple, HouseholdType.couple_children))
+    couple = _COUPLE[pop.household_type]
     kids = np.clip(pop.n_children.astype(np.int64), 0, N_CHILDREN - 1)
-    band = np.searchsorted(np.asarray(ages[1:]), pop.age, side="right")
+    band = np.searchsorted(_age_bounds(), pop.age, side="right")
     tenure = np.clip(pop.tenure.astype(np.int64), 0, N_TENURES - 1)
     return ((couple * N_CHILDREN + kids) * N_AGE_BANDS + band) * N_TENURES + tenure
 
@@ -147,3 +166,22 @@ def amount(benefit: str, legislation: str, pop) -> np.ndarray:
     """Monthly amount (float32 EUR) of ``benefit`` for every household of ``pop``; 0 = not eligible."""
     sched = schedule(benefit, legislation)
     return sched.at(type_codes(pop), pop.earnings, pop.other_income)
+
+
+def amounts(benefits: list[tuple[str, str]], pop) -> list[np.ndarray]:
+    """:func:`amount` of each (benefit, legislation) for the households of ``pop``.
+
+    The household-type codes are computed once, and the interpolation weights once
+    per income grid (the benefits of one legislation share it): the same numbers as
+    one :func:`amount` call per benefit, for about a third of the work.
+    """
+    codes = type_codes(pop)
+    shared: dict[tuple[int, int], tuple] = {}
+    out = []
+    for name, legislation in benefits:
+        sched = schedule(name, legislation)
+        grid = (id(sched.earnings), id(sched.other_income))
+        if grid not in shared:
+            shared[grid] = sched.weights(pop.earnings, pop.other_income)
+        out.append(sched.at(codes, pop.earnings, pop.other_income, weights=shared[grid]))
+    return out

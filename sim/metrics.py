@@ -342,21 +342,38 @@ class Ledger:
     def _groups_by_key(self, b, grouping, eidx, idx, amount_non, cause) -> None:
         """Eligible and non-recipient counts, causes and unclaimed euros per group.
 
-        Counts: one bincount over the joint key, then each group's margin.  Euros:
-        one weighted bincount per group, adding in household order as before.
+        Counts: with many eligible households, one bincount over the joint key, then
+        each group's margin; with few (fewer than the joint table has cells), one
+        bincount per group of the codes read back from the key, which costs less
+        than summing the joint table.  Both give the same integers.  Euros: one
+        weighted bincount per group, adding in household order as before.
         """
         key, strides = grouping
+        n_causes = len(Cause)
+        key_non = key.take(idx)
+        n_cells = 1
+        for _, size in strides.values():
+            n_cells *= size
+        if len(eidx) < n_cells:
+            key_e = key.take(eidx)
+            for g, (stride, size) in strides.items():
+                code_e = (key_e // stride) % size
+                code_non = (key_non // stride) % size
+                self.groups[g][0, b] += np.bincount(code_e, minlength=size)
+                self.groups[g][1, b] += np.bincount(code_non, minlength=size)
+                self.group_causes[g][:, b] += np.bincount(
+                    cause * size + code_non, minlength=n_causes * size).reshape(n_causes, size)
+                self.group_euros[g][b] += np.bincount(code_non, weights=amount_non, minlength=size)
+            return
         cells = [size for _, size in strides.values()][::-1]  # joint table, first group first
         names = list(strides)[::-1]
-        n_cells = int(np.prod(cells))
         for row, sel in ((0, eidx), (1, idx)):
             joint = np.bincount(key.take(sel), minlength=n_cells).reshape(cells)
             for axis, g in enumerate(names):
                 other = tuple(a for a in range(len(cells)) if a != axis)
                 self.groups[g][row, b] += joint.sum(axis=other)
-        key_non = key.take(idx)
-        joint = np.bincount(cause * n_cells + key_non, minlength=len(Cause) * n_cells)
-        joint = joint.reshape([len(Cause), *cells])
+        joint = np.bincount(cause * n_cells + key_non, minlength=n_causes * n_cells)
+        joint = joint.reshape([n_causes, *cells])
         for axis, g in enumerate(names):
             other = tuple(a + 1 for a in range(len(cells)) if a != axis)
             self.group_causes[g][:, b] += joint.sum(axis=other)

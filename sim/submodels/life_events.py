@@ -7,9 +7,15 @@ import numpy as np
 from ..agents.households import CLAIM_FIELDS, FIELDS
 from ..agents.population import (draw_income, draw_other_benefit, generate,
                                  mark_indirect_users_at, update_quintile)
+from .. import benefit_tables
 from ..categories import AgeBand, ClaimState
 from . import information
 from .claims import claim_probability  # the decision rule of step 3, for the steady state
+
+
+def amounts(model, pop) -> list[np.ndarray]:
+    """Every benefit's amount for the households of ``pop`` (one array per benefit)."""
+    return benefit_tables.amounts([(b.name, b.legislation) for b in model.benefits], pop)
 
 
 class View:
@@ -52,8 +58,8 @@ def initialise(model) -> None:
     working = ~h.retired
     base_exit = p["turnover_rate"] + p["mortality_75_plus"] * (h.age_band == AgeBand.a75_plus)
     followed = information.followed(model)
-    for b, benefit in enumerate(model.benefits):
-        h.amount[b] = benefit.amount(h, model.bp[b])
+    for b, amt in enumerate(amounts(model, h)):
+        h.amount[b] = amt
         eligible = h.amount[b] > 0
         stay = eligible[working].mean() if working.any() else 0.0
         elig = np.flatnonzero(eligible)
@@ -146,8 +152,7 @@ def turnover(model, rng) -> np.ndarray:
         getattr(h, name)[:, out] = getattr(new, name)
     draws = rng.random((2, h.n_benefits, len(out)))
     view = View(h, out)
-    for b, benefit in enumerate(model.benefits):
-        amt = benefit.amount(view, model.bp[b])
+    for b, amt in enumerate(amounts(model, view)):
         h.amount[b, out] = amt
         h.knows[b, out] = (amt > 0) & (draws[0, b] < model.knows_on_entry[b])
         h.aware[b, out] = h.knows[b, out] & (draws[1, b] < p["belief_on_learning"])
@@ -165,9 +170,8 @@ def update_entitlements(model, idx: np.ndarray, rng) -> None:
     view = View(h, idx)
     draws = rng.random((2, h.n_benefits, len(idx)))
     p = model.p
-    for b, benefit in enumerate(model.benefits):
+    for b, amt in enumerate(amounts(model, view)):
         before = h.amount[b, idx] > 0
-        amt = benefit.amount(view, model.bp[b])
         after = amt > 0
         h.amount[b, idx] = amt
         entering = after & ~before
