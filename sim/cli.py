@@ -23,7 +23,8 @@ from .experiments import runs
 from .experiments.cli import register as register_experiments
 from .experiments.executors import make_executor
 from .params import ScenarioError, show
-from .present import KEY_METRICS, default_lang, number, row_label, table
+from .present import (KEY_METRICS, LEDGER_METRICS, NATIONAL_METRICS, default_lang, number,
+                      row_label, table)
 from .present import node as fmt_node
 from .runner import export_population, load_population, run
 from .io import atomic_write
@@ -116,6 +117,27 @@ def key_table(summaries: list[dict], lang: str) -> str:
     return table(rows)
 
 
+def metrics_table(keys, summaries: list[dict], lang: str) -> str:
+    """Rows ``keys`` of one or more summaries side by side (mean [95 % CI]); the per-benefit
+    unclaimed euros follow the national table's rows."""
+    names = [s["meta"]["scenario"] for s in summaries]
+    rows = [(text("metric", lang), *names)]
+    keys = list(keys)
+    if keys == list(NATIONAL_METRICS):
+        keys += [f"national.per_benefit.{b}.unclaimed_euros_per_year"
+                 for b in summaries[0]["national"]["per_benefit"]]
+    for key in keys:
+        rows.append((row_label(key, lang),
+                     *[fmt_node(key, _get(s, key.split(".")), lang) for s in summaries]))
+    return table(rows)
+
+
+def national_banner(meta: dict, lang: str) -> str:
+    r = meta.get("represented") or {}
+    return text("run.national", lang, name=r.get("name", ""),
+                households=number(r.get("households"), lang), source=r.get("source", ""))
+
+
 def _get(summary: dict, path: list[str]) -> dict | None:
     node = summary
     for k in path:
@@ -147,6 +169,10 @@ def cmd_run(args) -> int:
                    seconds=number(elapsed, lang, 1)))
         print(text("mean_ci", lang, m=m["report_months"]) + "\n")
         print(key_table([summary], lang))
+        print("\n" + national_banner(m, lang) + "\n")
+        print(metrics_table(NATIONAL_METRICS, [summary], lang))
+        print("\n" + text("run.ledger", lang) + "\n")
+        print(metrics_table(LEDGER_METRICS, [summary], lang))
         if args.out:
             print("\n" + text("run.written", lang, out=args.out))
     return 0

@@ -342,6 +342,111 @@ INSTITUTIONS = {
 }
 
 
+# The population the simulated households stand for: every count and flow is also reported
+# scaled to it (summary block `national`, sim/national.py).  Territory presets state their own.
+REPRESENTED = {
+    "households": Param(0, "households", 0, 1_000_000_000, kind="int",
+                        doc="households the simulated population stands for; 0: France "
+                            "(metropolitan and overseas) in the legislation's year, from the "
+                            "INSEE census (table in sim/national.py)"),
+    "name": Param("", kind="str", doc="what they are, shown with national figures (empty: France)"),
+    "source": Param("", kind="str", doc="where that number of households comes from"),
+}
+
+# Unit costs of the cost ledger (sim/costs.py): who bears which cost, in hours and euros.
+# Each bearer has its own unit costs, so changing one moves that bearer's euros only.  They
+# price the results and change no behaviour (households weigh process.value_of_time).
+# Euros are those of each source's year, not deflated.
+COSTS = {
+    "full_time_hours": Param(1607.0, "hours/year", 1, 8760,
+                             source="a full-time post works 1,607 hours a year (loi 2004-626 and "
+                                    "décrets 2000-815, 2001-623, fonction publique; the same "
+                                    "annual reference in the private sector is UNVERIFIED): FTE "
+                                    "= hours / this"),
+    "agency": {
+        "hourly_cost": Param(32.6, "EUR/hour", 0, 1000,
+                             source="derived, UNVERIFIED (no published cost of a CAF agent found): "
+                                    "DREES 2023 mean pay of public-sector social professionals "
+                                    "2,350 EUR net a month full-time / 0.78 (net to gross) + ~45 % "
+                                    "employer contributions = ~4,370 EUR a month, x 12 / 1,607 h"),
+        "counter_hours_per_visit": Param(0.5, "hours/visit", 0, 100,
+                                         source="assumption: an agent staffs a 30-minute slot for "
+                                                "each visit the counters can receive, used or not "
+                                                "(the agency pays for opening hours)"),
+        "phone_hours_per_call": Param(0.15, "hours/call", 0, 100,
+                                      source="assumption: ~9 minutes of an adviser (answer and "
+                                             "follow-up) for each call the line can answer, used "
+                                             "or not"),
+        "processing_hours": {
+            "claim_online": Param(0.75, "hours/file", 0, 100,
+                                  source="assumption: checking a claim lodged online (no "
+                                         "published cost per file and channel found)"),
+            "claim_paper": Param(1.25, "hours/file", 0, 100,
+                                 source="assumption: a paper claim (counter, posted) is keyed in "
+                                        "and scanned as well"),
+            "declaration_online": Param(0.02, "hours/file", 0, 100,
+                                        source="assumption: an online quarterly declaration is "
+                                               "checked automatically, a few are reviewed"),
+            "declaration_paper": Param(0.25, "hours/file", 0, 100,
+                                       source="assumption: a paper or phone declaration is keyed "
+                                              "in by an agent"),
+        },
+    },
+    "social_services": {
+        "hourly_cost": Param(28.0, "EUR/hour", 0, 1000,
+                             source="derived (±25 %): an assistant socio-éducatif (FPT, catégorie "
+                                    "A) mid-career, treatment ~2,200 EUR a month (grid 2022) + "
+                                    "bonuses (treatment = 80 % of pay) + ~46 % employer "
+                                    "contributions on the treatment (CNRACL 31.65 %, maladie "
+                                    "8.88 %, family 5.25 %, CSA 0.3 %, FNAL; 2024) = ~3,800 EUR "
+                                    "a month, x 12 / 1,607 h"),
+    },
+    "associations": {
+        "hourly_cost": Param(30.0, "EUR/hour", 0, 1000,
+                             source="derived (±30 %): a France Services costs ~110,000 EUR a year "
+                                    "with 2.2-2.5 agents (IGA 2020, Sénat report 778, 2022): "
+                                    "110,000 / (2.3 x 1,607 h), running costs included"),
+    },
+    "relatives": {
+        "value_of_time": Param(9.23, "EUR/hour", 0, 1000,
+                               source="convention: an hour of a relative's help valued at the net "
+                                      "hourly minimum wage (SMIC 1 January 2024, décret "
+                                      "2023-1216: 11.65 EUR gross, ~9.23 EUR net); the official "
+                                      "value of time for personal trips (Quinet 2013, ~7-9 "
+                                      "EUR/h, secondary sources, UNVERIFIED) is lower"),
+    },
+    "households": {
+        "value_of_time": Param(9.23, "EUR/hour", 0, 1000,
+                               source="convention: households' hours valued at the net hourly "
+                                      "minimum wage (SMIC 1 January 2024, décret 2023-1216, "
+                                      "~9.23 EUR net), the pay an hour of work would bring at "
+                                      "the minimum wage; not process.value_of_time, which is "
+                                      "what households weigh when they choose"),
+        "km_per_travel_hour": Param(20.0, "km/hour", 0, 200,
+                                    source="assumption: door-to-door trips by car, bus or on foot, "
+                                           "waiting included, turn the model's travel hours into "
+                                           "kilometres"),
+        "euros_per_km": Param(0.636, "EUR/km", 0, 10,
+                              source="barème kilométrique fiscal for 2023-2024 incomes, 5 CV car, "
+                                     "up to 5,000 km a year (DGFiP, secondary source): the full "
+                                     "cost of a car-km, an upper bound of a trip's marginal cost "
+                                     "(fuel and wear ~0.15-0.25 EUR/km, UNVERIFIED)"),
+    },
+    "programmes": {
+        "training_per_household": Param(60.0, "EUR/household", 0, 100_000,
+                                        source="assumption: a few group workshops with a "
+                                               "conseiller numérique (~2 hours of adviser time "
+                                               "at ~30 EUR/h)"),
+        "equipment_per_household": Param(200.0, "EUR/household", 0, 100_000,
+                                         source="assumption, UNVERIFIED: a refurbished smartphone "
+                                                "and a year of a low-cost data plan"),
+        "safe_per_household": Param(20.0, "EUR/household", 0, 100_000,
+                                    source="assumption, UNVERIFIED: opening a digital safe and a "
+                                           "year of hosting and support"),
+    },
+}
+
+
 def benefit_tree() -> dict:
     return {name: b.params for name, b in BENEFITS.items()}
 
@@ -363,4 +468,6 @@ SCENARIO = {
     "process": PROCESS,
     "institutions": INSTITUTIONS,
     "benefits": benefit_tree(),
+    "represented": REPRESENTED,
+    "costs": COSTS,
 }

@@ -170,6 +170,7 @@ class Ledger:
     def __init__(self, model, trace: np.ndarray | None = None):
         months, nb = model.months, model.h.n_benefits
         self.months, self.nb = months, nb
+        self.scenario = model.sc  # what the series are of: unit costs, represented population
         self.report_start = months - model.sc.data["report_months"]
         self.month = 0
         self.series = {k: np.zeros((months, nb)) for k in PER_BENEFIT}

@@ -118,8 +118,13 @@ INDEX = Unit("index", "", "", digits=3, diff_digits=3, lo=-1.0, hi=1.0)
 RATIO = Unit("ratio", "×", "×", digits=2, diff_digits=2, lo=0.0)
 LEVEL = Unit("level", "", "", digits=3, diff_digits=3, lo=0.0, hi=1.0)  # skill 0-1
 NUMBER = Unit("number", "", "")
+# national terms (sim/national.py, sim/costs.py): yearly totals for the represented population
+EUROS_YEAR = Unit("euros_year", "M€/an", "M€/year", scale=1e-6, lo=0.0)
+HOURS_YEAR = Unit("hours_year", "M h/an", "M h/year", scale=1e-6, lo=0.0)
+COUNT_YEAR = Unit("count_year", "M/an", "M/year", scale=1e-6, lo=0.0)
+FTE = Unit("fte", "ETP", "FTE", digits=0, diff_digits=0, lo=0.0)
 UNITS = {u.name: u for u in (RATE, POINTS, EUROS, HOURS, PER_MONTH, HOUSEHOLDS, MONTHS, INDEX,
-                             RATIO, LEVEL, NUMBER)}
+                             RATIO, LEVEL, NUMBER, EUROS_YEAR, HOURS_YEAR, COUNT_YEAR, FTE)}
 
 
 # -- metrics ----------------------------------------------------------------------------
@@ -254,6 +259,92 @@ METRICS: dict[str, Metric] = {
                                              "Households' time per eligible household", HOURS),
     "gap": M("Écart de non-recours", "Non-take-up gap", POINTS),
     "ratio": M("Rapport de non-recours", "Non-take-up ratio", RATIO),
+    # national terms: the represented population (sim/national.py; per benefit: national.per_benefit.B.*)
+    "national.households_represented": M("Ménages représentés", "Households represented", HOUSEHOLDS),
+    "national.eligible_households": M("Ménages éligibles", "Eligible households", HOUSEHOLDS),
+    "national.recipients": M("Droits perçus (ménage × prestation)",
+                             "Benefits received (household × benefit)", HOUSEHOLDS),
+    "national.non_recipients": M("Droits non perçus (ménage × prestation)",
+                                 "Rights not received (household × benefit)", HOUSEHOLDS),
+    "national.unclaimed_euros_per_year": M("Droits non versés par an", "Unclaimed benefits a year", EUROS_YEAR),
+    "national.paid_euros_per_year": M("Prestations versées par an", "Benefits paid a year", EUROS_YEAR),
+    "national.social_services_fte": M("Travailleurs sociaux pris par l'aide numérique",
+                                      "Social workers taken by digital help", FTE),
+    "national.associations_fte": M("Médiateurs occupés (associations, France Services)",
+                                   "Mediators at work (associations, France Services)", FTE),
+    "national.associations_funded_fte": M("Médiateurs financés (associations, France Services)",
+                                          "Mediators funded (associations, France Services)", FTE),
+    "national.counter_staff_fte": M("Agents d'accueil des guichets", "Counter staff", FTE),
+    "national.phone_staff_fte": M("Conseillers au téléphone", "Phone advisers", FTE),
+    "national.relatives_hours_per_year": M("Heures d'aide des proches par an",
+                                           "Relatives' hours of help a year", HOURS_YEAR),
+    "national.household_hours_per_year": M("Heures des ménages par an", "Households' hours a year", HOURS_YEAR),
+    "national.counter_visits_per_year": M("Visites aux guichets par an", "Counter visits a year", COUNT_YEAR),
+    "national.phone_calls_answered_per_year": M("Appels traités par an", "Calls answered a year", COUNT_YEAR),
+    "national.filings_per_year.online_alone": M("Démarches abouties par an — en ligne seul",
+                                                "Filings a year — online alone", COUNT_YEAR),
+    "national.filings_per_year.online_relative": M("Démarches abouties par an — en ligne avec un proche",
+                                                   "Filings a year — online with a relative", COUNT_YEAR),
+    "national.filings_per_year.counter": M("Démarches abouties par an — guichet, papier",
+                                           "Filings a year — counter, paper", COUNT_YEAR),
+    "national.filings_per_year.phone": M("Démarches abouties par an — téléphone", "Filings a year — phone", COUNT_YEAR),
+    "national.filings_per_year.social_services": M("Démarches abouties par an — services sociaux",
+                                                   "Filings a year — social services", COUNT_YEAR),
+    "national.filings_per_year.association": M("Démarches abouties par an — associations, France Services",
+                                               "Filings a year — associations, France Services", COUNT_YEAR),
+    # the cost ledger: who pays (sim/costs.py)
+    "cost_ledger.agency.hours_per_year": M("Caisse : heures de travail par an",
+                                           "Agency: hours of work a year", HOURS_YEAR),
+    "cost_ledger.agency.euros_per_year": M("Caisse : coût par an", "Agency: cost a year", EUROS_YEAR),
+    "cost_ledger.agency.counters.hours_per_year": M("dont guichets (heures d'ouverture)",
+                                                    "of which counters (staffed hours)", HOURS_YEAR),
+    "cost_ledger.agency.counters.euros_per_year": M("dont guichets", "of which counters", EUROS_YEAR),
+    "cost_ledger.agency.phone.hours_per_year": M("dont téléphone (heures de permanence)",
+                                                 "of which phone (staffed hours)", HOURS_YEAR),
+    "cost_ledger.agency.phone.euros_per_year": M("dont téléphone", "of which phone", EUROS_YEAR),
+    "cost_ledger.agency.processing.hours_per_year": M("dont instruction des dossiers (heures)",
+                                                      "of which processing files (hours)", HOURS_YEAR),
+    "cost_ledger.agency.processing.euros_per_year": M("dont instruction des dossiers",
+                                                      "of which processing files", EUROS_YEAR),
+    "cost_ledger.social_services.hours_per_year": M("Services sociaux : heures d'aide numérique par an",
+                                                    "Social services: digital-help hours a year", HOURS_YEAR),
+    "cost_ledger.social_services.euros_per_year": M("Services sociaux : coût de l'aide numérique par an",
+                                                    "Social services: cost of digital help a year", EUROS_YEAR),
+    "cost_ledger.social_services.core_hours_refused_per_year": M("Accompagnement social refusé (heures par an)",
+        "Core social work turned away (hours a year)", HOURS_YEAR),
+    "cost_ledger.social_services.funded_hours_per_year": M("Services sociaux : heures financées par an",
+                                                           "Social services: hours funded a year", HOURS_YEAR),
+    "cost_ledger.social_services.funded_euros_per_year": M("Services sociaux : budget par an",
+                                                           "Social services: budget a year", EUROS_YEAR),
+    "cost_ledger.associations.hours_per_year": M("Associations : heures de médiation par an",
+                                                 "Associations: mediation hours a year", HOURS_YEAR),
+    "cost_ledger.associations.euros_per_year": M("Associations : coût de la médiation par an",
+                                                 "Associations: cost of mediation a year", EUROS_YEAR),
+    "cost_ledger.associations.funded_hours_per_year": M("Associations : heures financées par an",
+                                                        "Associations: hours funded a year", HOURS_YEAR),
+    "cost_ledger.associations.funded_euros_per_year": M("Associations : budget par an",
+                                                        "Associations: budget a year", EUROS_YEAR),
+    "cost_ledger.relatives.hours_per_year": M("Proches : heures d'aide par an",
+                                              "Relatives: hours of help a year", HOURS_YEAR),
+    "cost_ledger.relatives.euros_per_year": M("Proches : valeur de leur temps par an",
+                                              "Relatives: value of their time a year", EUROS_YEAR),
+    "cost_ledger.households.hours_per_year": M("Ménages : heures par an", "Households: hours a year", HOURS_YEAR),
+    "cost_ledger.households.euros_per_year": M("Ménages : coût par an (temps et trajets)",
+                                               "Households: cost a year (time and travel)", EUROS_YEAR),
+    "cost_ledger.households.time_euros_per_year": M("dont valeur du temps", "of which value of time", EUROS_YEAR),
+    "cost_ledger.households.travel_euros_per_year": M("dont trajets", "of which travel", EUROS_YEAR),
+    "cost_ledger.programmes.euros_per_year": M("Programmes (formation, équipement, coffre-fort) : coût par an",
+                                               "Programmes (training, equipment, safes): cost a year", EUROS_YEAR),
+    "cost_ledger.programmes.households_per_year": M("Programmes : ménages aidés par an",
+                                                    "Programmes: households reached a year", COUNT_YEAR),
+    "cost_ledger.benefits.paid_euros_per_year": M("Prestations versées par an", "Benefits paid a year", EUROS_YEAR),
+    "cost_ledger.benefits.unclaimed_euros_per_year": M("Droits non versés par an",
+                                                       "Unclaimed benefits a year", EUROS_YEAR),
+    "cost_ledger.total.hours_per_year": M("Total : heures par an", "Total: hours a year", HOURS_YEAR),
+    "cost_ledger.total.euros_per_year": M("Total : coût par an (hors prestations)",
+                                          "Total: cost a year (benefits excluded)", EUROS_YEAR),
+    "cost_ledger.public_funding.euros_per_year": M("Financement public des capacités et programmes par an",
+                                                   "Public funding of capacities and programmes a year", EUROS_YEAR),
 }
 del M
 
@@ -274,8 +365,45 @@ KEY_METRICS = (
     "credentials_held",
     "concentration_index",
 )
+# National terms (`sim run`, the report): the represented population's yearly figures.
+NATIONAL_METRICS = (  # (national.households_represented is said in the table's banner)
+    "national.eligible_households",
+    "national.non_recipients",
+    "national.unclaimed_euros_per_year",
+    "national.paid_euros_per_year",
+    "national.social_services_fte",
+    "national.associations_fte",
+    "national.counter_staff_fte",
+    "national.relatives_hours_per_year",
+    "national.household_hours_per_year",
+)
+# Who pays (the cost ledger, sim/costs.py), bearer by bearer, in the tables of `sim run`,
+# `sim compare` and the report; the "of which" rows are indented.
+LEDGER_METRICS = (
+    "cost_ledger.agency.euros_per_year",
+    "cost_ledger.agency.counters.euros_per_year",
+    "cost_ledger.agency.phone.euros_per_year",
+    "cost_ledger.agency.processing.euros_per_year",
+    "national.counter_staff_fte",
+    "cost_ledger.social_services.euros_per_year",
+    "national.social_services_fte",
+    "cost_ledger.social_services.core_hours_refused_per_year",
+    "cost_ledger.associations.euros_per_year",
+    "national.associations_fte",
+    "cost_ledger.relatives.euros_per_year",
+    "cost_ledger.relatives.hours_per_year",
+    "cost_ledger.households.euros_per_year",
+    "cost_ledger.households.time_euros_per_year",
+    "cost_ledger.households.travel_euros_per_year",
+    "cost_ledger.households.hours_per_year",
+    "cost_ledger.programmes.euros_per_year",
+    "cost_ledger.total.euros_per_year",
+    "cost_ledger.benefits.unclaimed_euros_per_year",
+)
 # keys shown indented under the row before them (the four causes add up to the rate)
-SUB_METRICS = ("non_take_up_by_cause.",)
+SUB_METRICS = ("non_take_up_by_cause.", "cost_ledger.agency.counters.", "cost_ledger.agency.phone.",
+               "cost_ledger.agency.processing.", "cost_ledger.households.time_",
+               "cost_ledger.households.travel_")
 
 # words of the fallback label: key parts with no entry anywhere
 _WORDS_FR = {"per_month": "par mois", "per": "par", "month": "mois", "months": "mois",
@@ -339,6 +467,12 @@ def metric(key: str) -> Metric:
         g, c = parts[1], parts[2]
         return Metric(f"{base.fr} — {label('group', g, 'fr')} : {label(g, c, 'fr')}",
                       f"{base.en} — {label('group', g, 'en')}: {label(g, c, 'en')}", base.unit)
+    if head != "per_benefit" and "per_benefit" in parts[1:-2]:  # national.per_benefit.B.*
+        i = parts.index("per_benefit")
+        base = metric(".".join(parts[:i] + parts[i + 2:]))
+        b = parts[i + 1]
+        return Metric(f"{base.fr} — {label('benefit', b, 'fr')}",
+                      f"{base.en} — {label('benefit', b, 'en')}", base.unit)
     if head == "group_gaps" and len(parts) == 3:
         base = metric(parts[2])
         g = parts[1]
@@ -382,6 +516,9 @@ def has_label(key: str) -> bool:
     if head == "by_group" and len(parts) >= 4:
         return (f"group.{parts[1]}" in LABELS and f"{parts[1]}.{parts[2]}" in LABELS
                 and has_label(".".join(parts[3:])))
+    if head != "per_benefit" and "per_benefit" in parts[1:-2]:
+        i = parts.index("per_benefit")
+        return f"benefit.{parts[i + 1]}" in LABELS and has_label(".".join(parts[:i] + parts[i + 2:]))
     if head == "group_gaps" and len(parts) == 3:
         return f"group.{parts[1]}" in LABELS and parts[2] in METRICS
     if head == "by_amount_band" and len(parts) >= 3:
@@ -420,6 +557,12 @@ def is_rate(key: str) -> bool:
 
 LABELS: dict[str, tuple[str, str]] = {
     "benefit.all": ("Toutes les prestations", "All benefits"),
+    "bearer.agency": ("Caisse (guichets, téléphone, dossiers)", "Agency (counters, phone, files)"),
+    "bearer.social_services": ("Services sociaux", "Social services"),
+    "bearer.associations": ("Associations, France Services", "Associations, France Services"),
+    "bearer.relatives": ("Proches", "Relatives"),
+    "bearer.households": ("Ménages (temps, trajets)", "Households (time, travel)"),
+    "bearer.programmes": ("Programmes (formation, équipement)", "Programmes (training, equipment)"),
     "benefit.prime_activite": ("Prime d'activité", "In-work benefit (prime d'activité)"),
     "benefit.rsa": ("RSA", "Minimum income (RSA)"),
     "benefit.aspa": ("Minimum vieillesse (ASPA)", "Old-age minimum (ASPA)"),
@@ -600,6 +743,30 @@ PARAMS: dict[str, tuple[str, str]] = {
                                                "Skill after the first session"),
     "policy.document_safe.rate": ("Taux de coffres-forts numériques", "Digital safe rate"),
     "policy.document_safe.effect": ("Dossiers incomplets évités", "Incomplete files avoided"),
+    "represented.households": ("Ménages représentés", "Households represented"),
+    "represented.name": ("Population représentée", "Population represented"),
+    "represented.source": ("Source de la population représentée", "Source of the population represented"),
+    "costs.full_time_hours": ("Heures annuelles d'un temps plein", "Annual hours of a full-time post"),
+    "costs.agency.hourly_cost": ("Coût horaire d'un agent de la caisse", "Hourly cost of an agency agent"),
+    "costs.agency.counter_hours_per_visit": ("Temps d'agent par créneau de guichet", "Agent time per counter slot"),
+    "costs.agency.phone_hours_per_call": ("Temps de conseiller par appel", "Adviser time per call"),
+    "costs.agency.processing_hours.claim_online": ("Instruction d'une demande en ligne", "Processing an online claim"),
+    "costs.agency.processing_hours.claim_paper": ("Instruction d'une demande papier", "Processing a paper claim"),
+    "costs.agency.processing_hours.declaration_online": ("Traitement d'une déclaration en ligne",
+                                                         "Processing an online declaration"),
+    "costs.agency.processing_hours.declaration_paper": ("Traitement d'une déclaration papier",
+                                                        "Processing a paper declaration"),
+    "costs.social_services.hourly_cost": ("Coût horaire d'un travailleur social", "Hourly cost of a social worker"),
+    "costs.associations.hourly_cost": ("Coût horaire d'un médiateur (France Services)",
+                                       "Hourly cost of a mediator (France Services)"),
+    "costs.relatives.value_of_time": ("Valeur d'une heure d'un proche", "Value of a relative's hour"),
+    "costs.households.value_of_time": ("Valeur d'une heure d'un ménage", "Value of a household's hour"),
+    "costs.households.km_per_travel_hour": ("Kilomètres par heure de trajet", "Kilometres per hour of travel"),
+    "costs.households.euros_per_km": ("Coût d'un kilomètre", "Cost of a kilometre"),
+    "costs.programmes.training_per_household": ("Coût d'une formation par ménage", "Training cost per household"),
+    "costs.programmes.equipment_per_household": ("Coût de l'équipement par ménage", "Equipment cost per household"),
+    "costs.programmes.safe_per_household": ("Coût d'un coffre-fort numérique par ménage",
+                                            "Digital safe cost per household"),
 }
 
 # The units declared by parameters (sim/defaults.py, sim/policies/), in French.
@@ -628,6 +795,8 @@ PARAM_UNITS_FR: dict[str, str] = {
     "visits/month per 10k households": "visites/mois pour 10 000 ménages", "years": "ans",
     "0-1": "0-1", "logit sd": "écart-type (logit)", "log-factor": "facteur (log)",
     "calls answered/month per 10k households": "appels traités/mois pour 10 000 ménages",
+    "hours/year": "heures/an", "hours/call": "heures/appel", "hours/file": "heures/dossier",
+    "km/hour": "km/heure", "EUR/km": "€/km", "EUR/household": "€/ménage",
     "hours/month (per 10k households)": "heures/mois pour 10 000 ménages",
 }
 
@@ -721,7 +890,7 @@ def _digits(unit: Unit, x: Any, diff: bool) -> int:
     d = unit.diff_digits if diff else unit.digits
     if d is not None:
         return d
-    a = 0.0 if _bad(x) else abs(float(x))
+    a = 0.0 if _bad(x) else abs(float(x)) * unit.scale  # the magnitude shown
     return 0 if a >= 100 else 1 if a >= 10 else 2 if a >= 1 else 3
 
 

@@ -19,6 +19,7 @@ from .categories import GROUP_LABELS, SUBCAUSE_OF, AfterFailure, AgeBand, Cause,
 from .metrics import (AMOUNT_BAND_LABELS, CAUSE_SERIES, LODGED_SERIES, RENEWED_SERIES,
                       SUBCAUSE_SERIES, TURNED_AWAY)
 from .params import leaves  # noqa: F401  (re-exported: the leaves of a summary)
+from . import national
 from .present import domain
 
 
@@ -143,6 +144,7 @@ def replication_summary(ledger, benefit_names: list[str], households: int) -> di
     e, n = ledger.amount_bands[0].sum(axis=0), ledger.amount_bands[1].sum(axis=0)
     out["by_amount_band"] = {lab: {"non_take_up_rate": _ratio(n[i], e[i])}
                              for i, lab in enumerate(AMOUNT_BAND_LABELS)}
+    out.update(national.blocks(ledger, households))  # scaled to the represented population
     return out
 
 

@@ -22,6 +22,16 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "{scenario}: {households} households, {months} months, {replications} "
                    "replication(s), seed {seed} ({seconds} s)"),
     "run.written": ("résultats écrits dans {out}/", "results written to {out}/"),
+    "run.national": ("En termes nationaux : {name}, {households} ménages représentés ({source}) ; "
+                     "flux annuels = mois moyen × 12",
+                     "In national terms: {name}, {households} households represented ({source}); "
+                     "yearly flows = mean month × 12"),
+    "run.ledger": ("Qui paie ? Coût par an pour la population représentée (coûts unitaires : "
+                   "section costs, docs/parameters.md ; temps des ménages et des proches au SMIC "
+                   "net horaire, une convention)",
+                   "Who pays? Cost a year for the population represented (unit costs: the costs "
+                   "section, docs/parameters.md; households' and relatives' time at the net "
+                   "hourly minimum wage, a convention)"),
     "run.resuming": ("reprise : {done} exécution(s) sur {total} déjà dans {out}",
                      "resuming: {done} of {total} run(s) already in {out}"),
     "demo.banner": ("{households} ménages, {replications} réplications, même graine "
@@ -46,6 +56,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cmp.paired": ("B − A apparié", "B − A paired"),
     "cmp.unpaired": ("B − A non apparié", "B − A unpaired"),
     "cmp.pair": ("A = {a}, B = {b}", "A = {a}, B = {b}"),
+    "cmp.ledger": ("Qui paie ? A = {a}, B = {b} : coût par an pour la population représentée, "
+                   "écart B − A apparié",
+                   "Who pays? A = {a}, B = {b}: cost a year for the population represented, "
+                   "paired difference B − A"),
     "cmp.note": ("{metric}, {b} − {a} : {diff} ; IC 95 % apparié {paired} (demi-largeur {hp}) "
                  "contre non apparié {unpaired} (demi-largeur {hu}) : {ratio}",
                  "{metric}, {b} − {a}: {diff}; paired 95% CI {paired} (half-width {hp}) vs "
@@ -113,6 +127,27 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "its random numbers. Means and 95% Student t-intervals over replications."),
     "rep.key": ("Indicateurs principaux", "Key metrics"),
     "rep.differences": ("Écarts", "Differences"),
+    "rep.ledger": ("Qui paie ? En termes nationaux", "Who pays? In national terms"),
+    "rep.ledger_note": ("Chiffres annuels pour la population représentée (section represented "
+                        "du scénario ; par défaut la France, métropole et outre-mer, l'année de la "
+                        "législation) : mois moyen de la période résumée × 12. Coûts unitaires et "
+                        "sources : section costs, docs/parameters.md ; la caisse paie les heures "
+                        "d'ouverture de ses guichets et de son téléphone, les services sociaux et "
+                        "les associations les heures d'aide données ; le temps des ménages et des "
+                        "proches est valorisé au SMIC net horaire, une convention.",
+                        "Yearly figures for the population represented (the scenario's represented "
+                        "section; by default France, metropolitan and overseas, in the "
+                        "legislation's year): the report window's mean month × 12. Unit costs and "
+                        "sources: the costs section, docs/parameters.md; the agency pays its "
+                        "counters' and phone line's staffed hours, social services and "
+                        "associations the hours of help they give; households' and relatives' "
+                        "time is valued at the net hourly minimum wage, a convention."),
+    "rep.cap_waterfall": ("Chaque barre : ce qu'un payeur économise (vers le bas) ou paie en plus "
+                          "(vers le haut), en M€ par an ; la dernière, le total hors prestations. "
+                          "Les droits non versés, un transfert, sont à part.",
+                          "Each bar: what a bearer saves (down) or pays on top (up), in M€ a year; "
+                          "the last one, the total without benefits. Unclaimed benefits, a "
+                          "transfer, stand apart."),
     "rep.paired_ci": ("IC 95 % apparié", "paired 95% CI"),
     "rep.unpaired_ci": ("IC 95 % non apparié", "unpaired 95% CI"),
     "rep.width_ratio": ("largeur non apparié / apparié", "unpaired / paired width"),
@@ -174,6 +209,15 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "(moyenne et IC 95 %)", "Non-take-up rate by month: lowest, median and "
                       "highest points (mean and 95% CI)"),
     "fig.month": ("mois", "month"),
+    "fig.waterfall_diff": ("Qui paie ? Écart de coût par an, par payeur (B − A, IC 95 % apparié)",
+                           "Who pays? Change in cost a year, by bearer (B − A, paired 95% CI)"),
+    "fig.waterfall": ("Qui paie ? Coût par an, par payeur (IC 95 %)",
+                      "Who pays? Cost a year, by bearer (95% CI)"),
+    "fig.meuros_year": ("M€ par an", "M€ a year"),
+    "fig.waterfall_pair": ("Qui paie ? {b} − {a} : écart de coût par an, par payeur (IC 95 % apparié)",
+                           "Who pays? {b} − {a}: change in cost a year, by bearer (paired 95% CI)"),
+    "fig.total": ("Total (hors prestations)", "Total (benefits excluded)"),
+    "fig.unclaimed": ("Droits non versés (transfert)", "Unclaimed benefits (transfer)"),
     "fig.window": ("période résumée", "report window"),
     "fig.ci": ("IC 95 %", "95% CI"),
     "fig.key_rates": ("Taux principaux (moyenne et IC 95 % sur les réplications)",

@@ -171,7 +171,7 @@ def _gap(a: float | None, b: float | None) -> float:
     return a - b if a is not None and b is not None else 0.0
 
 
-def write_html(rows: list[Row], path, title: str) -> None:
+def write_html(rows: list[Row], path, title: str, extra: str = "") -> None:
     import plotly.graph_objects as go  # heavy (about 0.3 s): only for the HTML report
     shown = [r for r in rows if r.status in ("pass", "fail") and r.kind in ("share", "at_most")]
     fig = go.Figure()
@@ -194,5 +194,5 @@ def write_html(rows: list[Row], path, title: str) -> None:
             ".pass{background:#e9f5f3}.fail{background:#fbeae5}</style></head><body>"
             f"<h1>{title}</h1>{fig.to_html(full_html=False, include_plotlyjs=True)}"
             "<table><tr><th>id</th><th>figure</th><th>value</th><th>model</th><th>status</th>"
-            f"<th>why</th><th>source</th></tr>{table}</table></body></html>")
+            f"<th>why</th><th>source</th></tr>{table}</table>{extra}</body></html>")
     atomic_write(path, html)

@@ -10,6 +10,7 @@ from ..scenario import from_dict
 from ..strict_yaml import read_yaml
 from . import DEFAULT_PRESET, PRESET_DIR, TARGETS_FILE, preset_names, preset_values
 from .check import check, load_targets, table_text, write_csv, write_html
+from . import totals
 from .fit import identify, refit, write_preset
 
 
@@ -53,10 +54,15 @@ def cmd_calibrate(args) -> int:
         return 1 if loose else 0
     rows = check(sc, targets, doc_vintage, seeds=args.seeds, seed=args.seed)
     say(table_text(rows))
+    # scaled figures vs published national totals: a second table, not fitted targets
+    trows = totals.check_totals(sc, totals.load_totals(), seeds=args.seeds, seed=args.seed)
+    say("\n" + totals.table_text(trows))
     out = Path(args.out or f"results/calibration-{args.preset}")
     write_csv(rows, out / "calibration.csv")
-    write_html(rows, out / "calibration.html", f"Calibration of preset {args.preset}")
-    say(f"\nwritten: {out}/calibration.csv, {out}/calibration.html")
+    totals.write_csv(trows, out / "totals.csv")
+    write_html(rows, out / "calibration.html", f"Calibration of preset {args.preset}",
+               extra=totals.html_section(trows))
+    say(f"\nwritten: {out}/calibration.csv, {out}/totals.csv, {out}/calibration.html")
     return 0
 
 

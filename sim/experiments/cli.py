@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .. import limits
 from ..params import ScenarioError, show
-from ..present import KEY_METRICS, bounds, metric_label, node, number, row_label, table, value
+from ..present import (KEY_METRICS, LEDGER_METRICS, bounds, metric_label, node, number, row_label,
+                       table, value)
 from ..scenario import load as load_scenario
 from ..texts import text
 from .compare import compare
@@ -146,6 +147,36 @@ def format_comparison(c, lang: str) -> str:
     return "\n\n".join(blocks)
 
 
+def _z_text(d, se: float, lang: str) -> str:
+    """A paired difference in standard errors; ``±∞`` when it is exact (zero SE, as a
+    capacity set by a policy)."""
+    if d is None or se != se:
+        return "–"
+    if se == 0:
+        return "0" if d == 0 else ("+∞" if d > 0 else "−∞")
+    return number(d / se, lang, 1, sign=True)
+
+
+def format_ledger(c, lang: str) -> str:
+    """Who pays: the cost ledger of each scenario and B − A paired, bearer by bearer, in
+    national terms; ``Δ/SE`` is the paired difference over its standard error."""
+    blocks = []
+    for i in range(1, len(c.names)):
+        a, b = c.names[0], c.names[i]
+        rows = [(text("metric", lang), a, b, text("cmp.paired", lang), "Δ/SE")]
+        for key in LEDGER_METRICS:
+            if key not in c.paired[i - 1]:
+                continue
+            d, sd = c.paired[i - 1][key]["mean"], c.sd_paired[i - 1].get(key, math.nan)
+            se = sd / math.sqrt(c.replications) if sd == sd else math.nan
+            z = _z_text(d, se, lang)
+            rows.append((row_label(key, lang), node(key, c.summaries[0][key], lang),
+                         node(key, c.summaries[i][key], lang),
+                         node(key, c.paired[i - 1][key], lang, diff=True), z))
+        blocks.append(text("cmp.ledger", lang, a=a, b=b) + "\n" + table(rows))
+    return "\n\n".join(blocks)
+
+
 def _ratio(hp: float, hu: float, lang: str) -> str:
     if hp == 0:
         return text("cmp.zero_width", lang)
@@ -236,6 +267,8 @@ def cmd_compare(args) -> int:
                    replications=c.replications, seed=c.seed))
         print(text("cmp.method", lang) + "\n")
         print(format_comparison(c, lang))
+        print()
+        print(format_ledger(c, lang))
         print()
     print(closing_note(c, args.metric, args.precision, lang))
     if args.analyse:

@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from scipy import stats
 
 from ..categories import GROUP_LABELS
-from ..present import is_rate, label, metric_label, plotly_separators
+from ..present import interval, is_rate, label, metric_label, plotly_separators
 from ..texts import text
 
 CAUSES = ("non_knowledge", "non_proposition", "non_demand", "non_reception")
@@ -201,6 +201,81 @@ def differences_forest(diff: pd.DataFrame | None, lang: str = "en") -> go.Figure
                          arrayminus=np.nan_to_num(100 * (d["difference"] - d[lo_c])))))
     fig.add_vline(x=0, line_color="grey")
     fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+# -- who pays: the cost ledger ---------------------------------------------------
+
+LEDGER_BEARERS = ("agency", "social_services", "associations", "relatives", "households",
+                  "programmes")
+
+
+def bearer_label(bearer: str, lang: str) -> str:
+    return label("bearer", bearer, lang)
+
+
+def nodes_from_aggregate(mean: pd.DataFrame, lo: pd.DataFrame, hi: pd.DataFrame,
+                         point) -> dict[str, dict]:
+    """One point's flat ``metric -> {"mean", "ci95"}`` from the wide aggregate tables."""
+    return {m: {"mean": _none(mean.loc[point, m]), "ci95": [_none(lo.loc[point, m]),
+                                                          _none(hi.loc[point, m])]}
+            for m in mean.columns}
+
+
+def nodes_from_differences(diff: pd.DataFrame | None, scenario: str) -> dict[str, dict]:
+    """The paired differences of one scenario (``differences`` table) as flat nodes."""
+    if diff is None:
+        return {}
+    d = diff[diff["scenario"] == scenario]
+    return {r.metric: {"mean": _none(r.difference), "ci95": [_none(r.paired_ci_low),
+                                                             _none(r.paired_ci_high)]}
+            for r in d.itertuples()}
+
+
+def _none(v):
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+def cost_waterfall(nodes: dict[str, dict], lang: str = "en", diff: bool = True,
+                   title: str | None = None) -> go.Figure | None:
+    """"Qui paie ?": each bearer's euros a year as a waterfall, then the total.
+
+    ``nodes``: flat ``metric -> {"mean": x, "ci95": [lo, hi]}`` holding the
+    ``cost_ledger.*`` keys — a paired difference B − A (``diff``: what each bearer saves,
+    below zero, or pays, above) as :attr:`sim.experiments.compare.Comparison.paired` or
+    :func:`nodes_from_differences` give, or one scenario's summary (``diff=False``: the
+    bearers' shares of the total) as :func:`nodes_from_aggregate` gives.  Unclaimed
+    benefits, a transfer and not a cost, stand apart on the right.  Values in M€ a year,
+    95 % intervals in the labels and the hover.  ``None`` when the keys are missing.
+    """
+    keys = [f"cost_ledger.{b}.euros_per_year" for b in LEDGER_BEARERS]
+    if not all(k in nodes for k in keys):
+        return None
+    scale = 1e-6
+
+    def txt(key: str) -> str:
+        n = nodes[key]
+        return interval(key, n["mean"], n["ci95"][0], n["ci95"][1], lang, diff)
+
+    names = [bearer_label(b, lang) for b in LEDGER_BEARERS]
+    y = [scale * (nodes[k]["mean"] or 0.0) for k in keys]
+    total_key = "cost_ledger.total.euros_per_year"
+    fig = _fig(title or text("fig.waterfall_diff" if diff else "fig.waterfall", lang), lang,
+               yaxis_title=text("fig.meuros_year", lang), showlegend=False)
+    fig.add_trace(go.Waterfall(
+        x=[*names, text("fig.total", lang)], y=[*y, 0.0],
+        measure=["relative"] * len(y) + ["total"],
+        text=[txt(k) for k in keys] + [txt(total_key) if total_key in nodes else ""],
+        textposition="outside", hoverinfo="x+text",
+        increasing=dict(marker=dict(color=COLORS[1])), decreasing=dict(marker=dict(color=COLORS[2])),
+        totals=dict(marker=dict(color=COLORS[0])), connector=dict(line=dict(color="#999", width=1))))
+    un = "cost_ledger.benefits.unclaimed_euros_per_year"
+    if un in nodes and nodes[un]["mean"] is not None:  # a transfer: said, not stacked
+        fig.add_annotation(text=f"{text('fig.unclaimed', lang)} : {txt(un)}" if lang != "en"
+                           else f"{text('fig.unclaimed', lang)}: {txt(un)}",
+                           xref="paper", yref="paper", x=1.0, y=1.06, showarrow=False,
+                           xanchor="right", font=dict(color=COLORS[4], size=13))
+    fig.add_hline(y=0, line_color="grey")
     return fig
 
 

@@ -20,7 +20,8 @@ from plotly.offline import get_plotlyjs
 
 from ..io import atomic_write
 from ..params import ScenarioError
-from ..present import KEY_METRICS, interval, metric_label, number, param_label, row_label
+from ..present import (KEY_METRICS, LEDGER_METRICS, NATIONAL_METRICS, interval, metric_label,
+                       number, param_label, row_label)
 from ..scenario import from_dict, policy_index, read_yaml
 from ..texts import text
 from . import figures as F
@@ -143,6 +144,7 @@ def _compare_body(res: Results, root: Path, figs: _Figures, lang: str) -> str:
         body += [f"<h2>{_e(text('rep.differences', lang))}</h2>",
                  _table((text("metric", lang), "B − A", text("rep.paired_ci", lang),
                          text("rep.unpaired_ci", lang), text("rep.width_ratio", lang)), drows)]
+    body += _ledger_section(res, mean, lo, hi, labels, figs, lang)
     figs.add(F.key_metrics(mean, lo, hi, labels, lang))
     figs.add(F.differences_forest(diff, lang), text("rep.cap_forest", lang))
     figs.add(F.timeseries_bands(res.timeseries, labels, report_start=_report_start(res, root),
@@ -151,6 +153,41 @@ def _compare_body(res: Results, root: Path, figs: _Figures, lang: str) -> str:
     figs.add(F.groups_panel(mean, lo, hi, labels, lang))
     figs.add(F.workload(mean, lo, hi, labels, lang), text("rep.cap_workload", lang))
     return "\n".join(body)
+
+
+def _ledger_section(res: Results, mean, lo, hi, labels: dict, figs: _Figures, lang: str) -> list[str]:
+    """"Qui paie ?": the national figures and the cost ledger of each scenario, B − A paired
+    per bearer, and a waterfall per comparison (one scenario's costs for a run)."""
+    keys = [k for k in (*NATIONAL_METRICS, *LEDGER_METRICS) if k in mean.columns]
+    if not keys:
+        return []
+    names = list(labels.values())
+    diff = res.differences
+    head = [text("metric", lang), *names]
+    if diff is not None:
+        head += [f"{n} − {names[0]}" for n in names[1:]]
+    rows = []
+    for key in dict.fromkeys(keys):
+        row = [row_label(key, lang),
+               *[_ci(key, mean.loc[p, key], lo.loc[p, key], hi.loc[p, key], lang) for p in labels]]
+        if diff is not None:
+            for n in names[1:]:
+                d = diff[(diff["metric"] == key) & (diff["scenario"] == n)]
+                row.append(_ci(key, d["difference"].iloc[0], d["paired_ci_low"].iloc[0],
+                               d["paired_ci_high"].iloc[0], lang, True) if len(d) else "–")
+        rows.append(row)
+    out = [f"<h2>{_e(text('rep.ledger', lang))}</h2>",
+           f'<p class="note">{_e(text("rep.ledger_note", lang))}</p>', _table(head, rows)]
+    if diff is not None:
+        for n in names[1:]:
+            figs.add(F.cost_waterfall(F.nodes_from_differences(diff, n), lang, diff=True,
+                                      title=text("fig.waterfall_pair", lang, a=names[0], b=n)),
+                     text("rep.cap_waterfall", lang))
+    else:
+        first = next(iter(labels))
+        figs.add(F.cost_waterfall(F.nodes_from_aggregate(mean, lo, hi, first), lang, diff=False),
+                 text("rep.cap_waterfall", lang))
+    return out
 
 
 def _param_name(path: str, root: Path, lang: str) -> str:

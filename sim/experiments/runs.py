@@ -27,6 +27,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..io import csv_text, to_json
+from ..national import represented
 from ..params import nest
 from ..runner import population_path
 from ..scenario import Scenario, file_hash
@@ -71,9 +72,15 @@ def summary_of(store: ResultsStore, plan: Plan) -> dict:
         "scenario": sc.name, "households": sc.data["population"]["households"],
         "months": sc.data["months"], "report_months": sc.data["report_months"],
         "replications": plan.replications, "seed": plan.seed, "benefits": sc.benefits,
-        "ci_method": CI_METHOD,
+        "ci_method": CI_METHOD, "represented": represented_meta(sc),
     }
     return out
+
+
+def represented_meta(sc: Scenario) -> dict:
+    """The population a scenario's national figures stand for (sim/national.py)."""
+    households, name, source = represented(sc.data)
+    return {"households": households, "name": name, "source": source}
 
 
 def _csv(table: pa.Table, drop: set[str]) -> str:
