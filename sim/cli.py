@@ -1,6 +1,7 @@
 """Command line: ``sim run``, ``validate``, ``schema``, ``demo``, ``population``,
 ``dashboard``, and the commands registered by :mod:`sim.calibration.cli`
-(``calibrate``) and :mod:`sim.experiments.cli` (``compare``, ``sweep``, ``report``).
+(``calibrate``) and :mod:`sim.experiments.cli` (``compare``, ``sweep``, ``optimise``,
+``report``).
 
 Input errors print one line naming the file and field, and exit with status 2.
 Every command takes ``--lang fr|en`` (default: the locale's language) for what it
@@ -92,6 +93,8 @@ EXAMPLES = {
     "sweep": ["sim sweep sweeps/closure_x_mediation.yaml -o results/closure --analyse",
               "sim sweep sweeps/sobol_levers.yaml --dask-local 2 -o results/sobol --resume"],
     "report": ["sim report results/online -o online.html --lang fr"],
+    "optimise": ["sim optimise mediation_mix -o results/mix --workers 2",
+                 "sim optimise searches/mediation_mix.yaml -o results/mix --resume   # after a crash"],
 }
 # Help for arguments that a registering module leaves without one.
 HELP_FILL = {

@@ -467,6 +467,10 @@ def metric(key: str) -> Metric:
         g, c = parts[1], parts[2]
         return Metric(f"{base.fr} — {label('group', g, 'fr')} : {label(g, c, 'fr')}",
                       f"{base.en} — {label('group', g, 'en')}: {label(g, c, 'en')}", base.unit)
+    if head == "most_exposed" and len(parts) == 2:  # an objective of `sim optimise`
+        g = parts[1]
+        return Metric(f"Non-recours du groupe le plus exposé — {label('group', g, 'fr')}",
+                      f"Non-take-up of the most exposed group — {label('group', g, 'en')}", RATE)
     if head != "per_benefit" and "per_benefit" in parts[1:-2]:  # national.per_benefit.B.*
         i = parts.index("per_benefit")
         base = metric(".".join(parts[:i] + parts[i + 2:]))
@@ -516,6 +520,8 @@ def has_label(key: str) -> bool:
     if head == "by_group" and len(parts) >= 4:
         return (f"group.{parts[1]}" in LABELS and f"{parts[1]}.{parts[2]}" in LABELS
                 and has_label(".".join(parts[3:])))
+    if head == "most_exposed" and len(parts) == 2:
+        return f"group.{parts[1]}" in LABELS
     if head != "per_benefit" and "per_benefit" in parts[1:-2]:
         i = parts.index("per_benefit")
         return f"benefit.{parts[i + 1]}" in LABELS and has_label(".".join(parts[:i] + parts[i + 2:]))

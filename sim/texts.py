@@ -86,6 +86,19 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "{runs} exécutions, {where} ; graine {seed}",
                      "{name}: {design} design, {points} points x {replications} replication(s) = "
                      "{runs} runs, {where}; seed {seed}"),
+    "opt.banner": ("{name} : {levers} leviers, {objectives} objectifs, NSGA-II {population} × "
+                   "{generations} générations, {replications} réplication(s) par mélange, graine "
+                   "{seed} ; budget {budget} par rapport au scénario de base",
+                   "{name}: {levers} levers, {objectives} objectives, NSGA-II {population} x "
+                   "{generations} generations, {replications} replication(s) per mix, seed {seed}; "
+                   "budget {budget} over the base scenario"),
+    "opt.generation": ("génération {g}/{n} : {points} mélanges", "generation {g}/{n}: {points} mixes"),
+    "opt.front": ("Front de Pareto : {n} mélange(s) non dominé(s) dans le budget ({budget}) ; "
+                  "réévalués avec {r} réplications (graine {seed}) : valeur, puis écart au scénario "
+                  "de base [IC 95 % apparié]",
+                  "Pareto front: {n} non-dominated mix(es) within the budget ({budget}); "
+                  "re-evaluated with {r} replications (seed {seed}): value, then difference from "
+                  "the base scenario [paired 95% CI]"),
     "sweep.serial": ("dans ce processus", "in this process"),
     "sweep.processes": ("{n} processus", "{n} processes"),
     "sweep.dask": ("Dask à {address} ({threads} fils)", "Dask at {address} ({threads} threads)"),
@@ -127,6 +140,22 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "its random numbers. Means and 95% Student t-intervals over replications."),
     "rep.key": ("Indicateurs principaux", "Key metrics"),
     "rep.differences": ("Écarts", "Differences"),
+    "rep.optimise_title": ("Recherche de politiques : {name}", "Policy search: {name}"),
+    "rep.optimise_note": ("NSGA-II (optuna), {population} mélanges × {generations} générations, "
+                          "{r} réplication(s) par mélange avec les mêmes graines que le scénario de "
+                          "base ; coût d'un mélange : écart du financement public par an "
+                          "(capacités offertes et programmes, aux coûts unitaires du registre des "
+                          "coûts), budget {budget}. Les mélanges non dominés dans le budget sont "
+                          "réévalués avec {rr} réplications et de nouvelles graines : valeur, et "
+                          "écart au scénario de base [IC 95 % apparié].",
+                          "NSGA-II (optuna), {population} mixes × {generations} generations, {r} "
+                          "replication(s) per mix with the base scenario's seeds; a mix's cost: its "
+                          "change of public funding a year (capacities on offer and programmes, at "
+                          "the cost ledger's unit costs), budget {budget}. The non-dominated mixes "
+                          "within budget are re-evaluated with {rr} replications and fresh seeds: "
+                          "value, and difference from the base scenario [paired 95% CI]."),
+    "rep.front": ("Front de Pareto", "Pareto front"),
+    "rep.levers": ("Leviers", "Levers"),
     "rep.ledger": ("Qui paie ? En termes nationaux", "Who pays? In national terms"),
     "rep.ledger_note": ("Chiffres annuels pour la population représentée (section represented "
                         "du scénario ; par défaut la France, métropole et outre-mer, l'année de la "
@@ -214,6 +243,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fig.waterfall": ("Qui paie ? Coût par an, par payeur (IC 95 %)",
                       "Who pays? Cost a year, by bearer (95% CI)"),
     "fig.meuros_year": ("M€ par an", "M€ a year"),
+    "fig.pareto": ("Mélanges essayés : coût par an et {metric} ; front de Pareto réévalué (IC 95 % apparié)",
+                   "Mixes tried: cost a year and {metric}; the re-evaluated Pareto front (paired 95% CI)"),
+    "fig.cost_axis": ("coût par an par rapport au scénario de base (M€)",
+                      "cost a year over the base scenario (M€)"),
+    "fig.infeasible": ("hors budget", "over budget"),
+    "fig.feasible": ("dans le budget", "within budget"),
+    "fig.front": ("front de Pareto (réévalué)", "Pareto front (re-evaluated)"),
+    "fig.budget": ("budget", "budget"),
     "fig.waterfall_pair": ("Qui paie ? {b} − {a} : écart de coût par an, par payeur (IC 95 % apparié)",
                            "Who pays? {b} − {a}: change in cost a year, by bearer (paired 95% CI)"),
     "fig.total": ("Total (hors prestations)", "Total (benefits excluded)"),

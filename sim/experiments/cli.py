@@ -15,13 +15,14 @@ from pathlib import Path
 
 from .. import limits
 from ..params import ScenarioError, show
-from ..present import (KEY_METRICS, LEDGER_METRICS, bounds, metric_label, node, number, row_label,
-                       table, value)
+from ..present import (KEY_METRICS, LEDGER_METRICS, bounds, interval, metric_label, node, number,
+                       param_label, row_label, table, value)
 from ..scenario import load as load_scenario
 from ..texts import text
 from .compare import compare
 from .design import n_points
 from .executors import default_workers, make_executor
+from .optimise import COST, load_search, optimise
 from .precision import replications_needed
 from .report import write_report
 from .sensitivity import analyse
@@ -76,6 +77,14 @@ def register(sub) -> None:
     p.add_argument("--analyse", action="store_true",
                    help="sensitivity indices with CIs when the sweep is done")
     p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("optimise", help="search policy mixes under a yearly budget (NSGA-II): "
+                       "the Pareto front, re-evaluated against the base")
+    p.add_argument("search_file", metavar="SEARCH_FILE",
+                   help="search file (YAML: base scenario, levers, budget, objectives; "
+                        "docs/costs.md) or the name of a bundled one (searches/)")
+    _common(p, None, "the search file's")
+    p.set_defaults(func=cmd_optimise)
 
     p = sub.add_parser("report", help="write a self-contained HTML report of a results directory")
     p.add_argument("results_dir", metavar="RESULTS_DIR",
@@ -348,6 +357,61 @@ def cmd_sweep(args) -> int:
         print(text("run.written", lang, out=out), file=sys.stderr)
     if args.analyse:
         print(format_sensitivity(analyse(out), lang))
+    return 0
+
+
+# -- optimise ---------------------------------------------------------------
+
+def format_front(doc: dict, spec, lang: str) -> str:
+    """The Pareto front: each mix's levers, yearly cost, and per objective its value and
+    its paired difference from the base [95 % CI]."""
+    kinds = {f"policies.{p.get('id')}": p.get("type") for p in spec.base.raw.get("policies", [])}
+    head = ["mix", *[param_label(f.path, lang, kinds.get(".".join(f.path.split(".")[:2])))
+                     for f in spec.levers], metric_label(COST, lang) + " (Δ)"]
+    head += [f"{metric_label(o.metric, lang)} (Δ)" for o in spec.objectives]
+    rows = [tuple(head)]
+    for m in doc["front"]:
+        cost = m["metrics"][COST]
+        row = [m["mix"], *[_lever(m["levers"][f.path], lang) for f in spec.levers],
+               interval(COST, cost["difference"], cost["ci95"][0], cost["ci95"][1], lang, diff=True)]
+        for o in spec.objectives:
+            n = m["metrics"][o.metric]
+            row.append(f"{value(o.metric, n['mix'], lang)}, "
+                       f"{interval(o.metric, n['difference'], n['ci95'][0], n['ci95'][1], lang, diff=True)}")
+        rows.append(tuple(row))
+    return table(rows)
+
+
+def _lever(v, lang: str) -> str:
+    if isinstance(v, float):
+        return number(v, lang, 3) if abs(v) < 10 else number(v, lang, 1)
+    return str(v)
+
+
+def cmd_optimise(args) -> int:
+    lang = args.lang
+    spec = load_search(args.search_file, sets=args.set, seed=args.seed,
+                       replications=args.replications)
+    out = Path(args.out) if args.out else Path("results") / spec.name
+    args.replications = max(spec.replications, spec.reevaluate_replications)
+    _check_limits([spec.base], args)
+    ex = _executor(args)
+    try:
+        if not args.quiet:
+            print(text("opt.banner", lang, name=spec.name, levers=len(spec.levers),
+                       objectives=len(spec.objectives), population=spec.population,
+                       generations=spec.generations, replications=spec.replications,
+                       seed=spec.seed, budget=value(COST, spec.budget, lang)), file=sys.stderr)
+        doc = optimise(spec, out, executor=ex, resume=args.resume, quiet=args.quiet, lang=lang)
+    finally:
+        ex.close()
+    feasible = len(doc["front"])
+    print(text("opt.front", lang, n=feasible, budget=value(COST, spec.budget, lang),
+               r=spec.reevaluate_replications, seed=spec.reevaluate_seed))
+    if feasible:
+        print(format_front(doc, spec, lang))
+    if not args.quiet:
+        print("\n" + text("run.written", lang, out=out))
     return 0
 
 

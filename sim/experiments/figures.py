@@ -279,6 +279,43 @@ def cost_waterfall(nodes: dict[str, dict], lang: str = "en", diff: bool = True,
     return fig
 
 
+def pareto_front(trials: pd.DataFrame | None, front: dict | None, objective: str,
+                 lang: str = "en") -> go.Figure | None:
+    """``sim optimise``: every mix tried, by yearly cost (x) and one ``objective`` (y) —
+    infeasible ones (over budget) crossed — and the re-evaluated front with its paired 95 %
+    intervals.  ``trials``: ``OUT/trials.parquet``; ``front``: ``OUT/front.json``
+    (:func:`sim.experiments.optimise.load_front`)."""
+    if trials is None or front is None or objective not in trials.columns:
+        return None
+    cost = "cost_ledger.public_funding.euros_per_year"
+    scale = 100 if is_rate(objective) else (1e-6 if "per_year" in objective else 1.0)
+    fig = _fig(text("fig.pareto", lang, metric=metric_label(objective, lang)), lang,
+               xaxis_title=text("fig.cost_axis", lang), yaxis_title=metric_label(objective, lang))
+    for ok, name, symbol, color in ((False, text("fig.infeasible", lang), "x", "#bbbbbb"),
+                                    (True, text("fig.feasible", lang), "circle", COLORS[0])):
+        t = trials[trials["feasible"] == ok]
+        fig.add_trace(go.Scatter(x=1e-6 * t["cost_euros_per_year"], y=scale * t[objective],
+                                 mode="markers", name=name,
+                                 marker=dict(symbol=symbol, color=color, size=7, opacity=0.6)))
+    mixes = front.get("front", [])
+    if mixes:
+        x = [1e-6 * m["metrics"][cost]["difference"] for m in mixes]
+        y = [scale * m["metrics"][objective]["mix"] for m in mixes]
+        lo = [scale * (m["metrics"][objective]["difference"] - (m["metrics"][objective]["ci95"][0] or 0))
+              for m in mixes]
+        hi = [scale * ((m["metrics"][objective]["ci95"][1] or 0) - m["metrics"][objective]["difference"])
+              for m in mixes]
+        fig.add_trace(go.Scatter(x=x, y=y, mode="markers+text", text=[m["mix"] for m in mixes],
+                                 textposition="top center", name=text("fig.front", lang),
+                                 marker=dict(color=COLORS[1], size=11),
+                                 error_y=dict(type="data", array=hi, arrayminus=lo)))
+    budget = front.get("budget_euros_per_year")
+    if budget is not None:
+        fig.add_vline(x=1e-6 * budget, line_dash="dot", line_color="grey",
+                      annotation_text=text("fig.budget", lang), annotation_position="top left")
+    return fig
+
+
 # -- sweeps -------------------------------------------------------------------
 
 def _level_key(series: pd.Series, bins: int = 6):

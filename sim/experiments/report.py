@@ -12,6 +12,7 @@ same HTML bytes.
 from __future__ import annotations
 
 import html
+import json
 import os
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from plotly.offline import get_plotlyjs
 from ..io import atomic_write
 from ..params import ScenarioError
 from ..present import (KEY_METRICS, LEDGER_METRICS, NATIONAL_METRICS, interval, metric_label,
-                       number, param_label, row_label)
+                       number, param_label, row_label, value)
 from ..scenario import from_dict, policy_index, read_yaml
 from ..texts import text
 from . import figures as F
@@ -80,8 +81,7 @@ class _Figures:
         self.parts.append(f'<div class="figure">{div}{cap}</div>')
 
 
-def _provenance(res: Results, lang: str) -> str:
-    m = res.manifest
+def _provenance(m: dict, lang: str) -> str:
     runs = m.get("runs", [])
     execs = "; ".join(f"{r['executor'].get('kind')} ({r.get('started', '')})" for r in runs)
     rows = [(text(f"prov.{k}", lang), v) for k, v in (
@@ -284,9 +284,52 @@ def _sweep_body(res: Results, root: Path, figs: _Figures, lang: str) -> str:
     return "\n".join(body)
 
 
+def _optimise_body(root: Path, figs: _Figures, lang: str) -> str:
+    """A policy search (``sim optimise``): the levers, the front with paired intervals, and
+    the mixes tried by cost and objective."""
+    import pandas as pd
+    from .optimise import COST, load_front
+    man = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    spec = man["optimise"]
+    doc = load_front(root)
+    trials = pd.read_parquet(root / "trials.parquet")
+    note = text("rep.optimise_note", lang, population=spec["search"]["population"],
+                generations=spec["search"]["generations"], r=spec["replications"],
+                budget=value(COST, spec["budget_euros_per_year"], lang),
+                rr=spec["reevaluate"]["replications"])
+    body = [f"<h1>{_e(text('rep.optimise_title', lang, name=spec['name']))}</h1>",
+            f"<p>{_e(spec.get('description', ''))}</p>", f'<p class="note">{_e(note)}</p>']
+    lrows = [(_param_name(f["path"], root, lang), f["path"],
+              ", ".join(_value(v, lang) for v in f["values"]) if "values" in f
+              else f"[{_value(float(f['range'][0]), lang)} ; {_value(float(f['range'][1]), lang)}]")
+             for f in spec["levers"]]
+    body += [f"<h2>{_e(text('rep.levers', lang))}</h2>",
+             _table((text("sens.parameter", lang), text("rep.path", lang), text("rep.values", lang)),
+                    lrows)]
+    metrics = list(doc["front"][0]["metrics"]) if doc["front"] else []
+    head = ("mix", *[f["path"] for f in spec["levers"]], *[metric_label(m, lang) for m in metrics])
+    rows = []
+    for m in doc["front"]:
+        cells = [m["mix"], *[_value(m["levers"][f["path"]], lang) for f in spec["levers"]]]
+        for k in metrics:
+            n = m["metrics"][k]
+            cells.append(f"{value(k, n['mix'], lang)} ; "
+                         f"{_ci(k, n['difference'], n['ci95'][0], n['ci95'][1], lang, True)}")
+        rows.append(cells)
+    body += [f"<h2>{_e(text('rep.front', lang))}</h2>", _table(head, rows)]
+    for o in doc["objectives"]:
+        figs.add(F.pareto_front(trials, doc, o, lang))
+    return "\n".join(body)
+
+
 def render(results: str | os.PathLike, lang: str = "en") -> str:
     """The report of a results directory (a run, a comparison or a sweep), as one HTML string."""
     root = Path(results)
+    if (root / "search.yaml").is_file() and (root / "manifest.json").is_file():  # sim optimise
+        figs = _Figures()
+        man = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+        return _page(man.get("name", ""), _optimise_body(root, figs, lang), figs, man, root, lang,
+                     table="trials")
     res = load_results(root)
     kind = res.manifest.get("kind")
     if res.aggregate is None or res.design is None:
@@ -300,15 +343,20 @@ def render(results: str | os.PathLike, lang: str = "en") -> str:
         body = _sweep_body(res, root, figs, lang)
     else:
         raise ScenarioError(f"unknown results kind {kind!r}", source=str(root))
-    title = res.manifest.get("name", "results")
-    code = f'<code>pandas.read_parquet("{_e(root.name)}/summary")</code>'
+    return _page(res.manifest.get("name", "results"), body, figs, res.manifest, root, lang)
+
+
+def _page(title: str, body: str, figs: _Figures, manifest: dict, root: Path, lang: str,
+          table: str = "summary") -> str:
+    code = f'<code>pandas.read_parquet("{_e(root.name)}/{table}")</code>'
+    prov = _provenance(manifest, lang)
     return "\n".join([
         "<!DOCTYPE html>", f'<html lang="{"en" if lang == "en" else "fr"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title>", f"<style>{CSS}</style>",
         f'<script type="text/javascript">{get_plotlyjs()}</script>',
         "</head><body>", body, f"<h2>{_e(text('rep.figures', lang))}</h2>", *figs.parts,
-        f"<h2>{_e(text('rep.provenance', lang))}</h2>", _provenance(res, lang),
+        f"<h2>{_e(text('rep.provenance', lang))}</h2>", prov,
         f'<p class="note">{_e(text("rep.load", lang, code="CODE")).replace("CODE", code)}</p>',
         "</body></html>", ""])
 
