@@ -20,6 +20,7 @@ from sim.output import group_rows, replication_rows, timeseries_rows
 from sim.texts import error as error_text
 
 from . import figures_compare as fc
+from . import figures_ledger as fl
 from . import i18n
 from .components import dropdown, field_label, graph, graph_card, help_icon, stamp
 from .i18n import t
@@ -137,6 +138,10 @@ def layout(lang: str, state) -> dbc.Row:
         dbc.Row(dbc.Col(graph_card(t("fig.workload", lang), "cmp-fig-workload", fc.HEIGHTS["workload"])),
                 className="g-3 mt-0"),
         dbc.Row(dbc.Col(sankeys), className="g-3 mt-0"),
+        # who pays? the cost ledger in national terms, as in sim compare and sim report
+        dbc.Row(dbc.Col(graph_card(fl.title(lang), "cmp-fig-ledger", fl.HEIGHT)), className="g-3 mt-0"),
+        dbc.Row(dbc.Col(dbc.Card(dbc.CardBody(html.Div(id="cmp-ledger-table")),
+                                 className="figure-card")), className="g-3 mt-0"),
         stamp("cmp-stamp"),
     ])
     return dbc.Row([dbc.Col(controls, xl=3, lg=4), dbc.Col(results, xl=9, lg=8)], className="g-3 tab-body")
@@ -258,6 +263,7 @@ def prefetch(state) -> None:
 
 def register(app, state) -> None:
     s = state.settings
+    fl.register(app, state, _entries)
 
     @app.callback(Output("cmp-scenarios", "options"), Output("cmp-limit", "children"),
                   Input("cmp-uploads", "data"), Input("cmp-scenarios", "value"), State("lang", "value"))

@@ -242,11 +242,13 @@ def cost_waterfall(nodes: dict[str, dict], lang: str = "en", diff: bool = True,
 
     ``nodes``: flat ``metric -> {"mean": x, "ci95": [lo, hi]}`` holding the
     ``cost_ledger.*`` keys — a paired difference B − A (``diff``: what each bearer saves,
-    below zero, or pays, above) as :attr:`sim.experiments.compare.Comparison.paired` or
-    :func:`nodes_from_differences` give, or one scenario's summary (``diff=False``: the
-    bearers' shares of the total) as :func:`nodes_from_aggregate` gives.  Unclaimed
-    benefits, a transfer and not a cost, stand apart on the right.  Values in M€ a year,
-    95 % intervals in the labels and the hover.  ``None`` when the keys are missing.
+    to the left, or pays, to the right) as :attr:`sim.experiments.compare.Comparison.paired`
+    or :func:`nodes_from_differences` give, or one scenario's summary (``diff=False``: the
+    bearers' shares of the total) as :func:`nodes_from_aggregate` gives.  Bearers are rows
+    (their names read horizontally, top to bottom), values in M€ a year, 95 % intervals in
+    the labels and the hover.  Unclaimed benefits, a transfer and not a cost, are said
+    above the bars, not stacked.  ``title``: ``None`` for the default, ``""`` for none (a
+    page that titles the figure itself).  ``None`` when the keys are missing.
     """
     keys = [f"cost_ledger.{b}.euros_per_year" for b in LEDGER_BEARERS]
     if not all(k in nodes for k in keys):
@@ -258,24 +260,30 @@ def cost_waterfall(nodes: dict[str, dict], lang: str = "en", diff: bool = True,
         return interval(key, n["mean"], n["ci95"][0], n["ci95"][1], lang, diff)
 
     names = [bearer_label(b, lang) for b in LEDGER_BEARERS]
-    y = [scale * (nodes[k]["mean"] or 0.0) for k in keys]
+    x = [scale * (nodes[k]["mean"] or 0.0) for k in keys]
     total_key = "cost_ledger.total.euros_per_year"
-    fig = _fig(title or text("fig.waterfall_diff" if diff else "fig.waterfall", lang), lang,
-               yaxis_title=text("fig.meuros_year", lang), showlegend=False)
+    if title is None:
+        title = text("fig.waterfall_diff" if diff else "fig.waterfall", lang)
+    fig = _fig(title, lang, xaxis_title=text("fig.meuros_year", lang), showlegend=False)
     fig.add_trace(go.Waterfall(
-        x=[*names, text("fig.total", lang)], y=[*y, 0.0],
-        measure=["relative"] * len(y) + ["total"],
+        orientation="h", y=[*names, text("fig.total", lang)], x=[*x, 0.0],
+        measure=["relative"] * len(x) + ["total"],
         text=[txt(k) for k in keys] + [txt(total_key) if total_key in nodes else ""],
-        textposition="outside", hoverinfo="x+text",
+        textposition="auto", hoverinfo="y+text",
         increasing=dict(marker=dict(color=COLORS[1])), decreasing=dict(marker=dict(color=COLORS[2])),
         totals=dict(marker=dict(color=COLORS[0])), connector=dict(line=dict(color="#999", width=1))))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    ends = np.cumsum([0.0, *x])  # room on both sides for the labels outside the short bars
+    lo, hi = min(ends.min(), 0.0), max(ends.max(), 0.0)
+    pad = 0.4 * ((hi - lo) or 1.0)
+    fig.update_xaxes(range=[lo - pad, hi + pad], automargin=True)
     un = "cost_ledger.benefits.unclaimed_euros_per_year"
     if un in nodes and nodes[un]["mean"] is not None:  # a transfer: said, not stacked
-        fig.add_annotation(text=f"{text('fig.unclaimed', lang)} : {txt(un)}" if lang != "en"
-                           else f"{text('fig.unclaimed', lang)}: {txt(un)}",
-                           xref="paper", yref="paper", x=1.0, y=1.06, showarrow=False,
-                           xanchor="right", font=dict(color=COLORS[4], size=13))
-    fig.add_hline(y=0, line_color="grey")
+        sep = ": " if lang == "en" else " : "
+        fig.add_annotation(text=f"{text('fig.unclaimed', lang)}{sep}{txt(un)}",
+                           xref="paper", yref="paper", x=1.0, y=1.0, yanchor="bottom",
+                           showarrow=False, xanchor="right", font=dict(color=COLORS[4], size=13))
+    fig.add_vline(x=0, line_color="grey")
     return fig
 
 
