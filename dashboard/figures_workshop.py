@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim import present
 from sim.categories import Cause, SubCause, SUBCAUSE_OF
 from sim.metrics import CAUSE_SERIES
 from sim.summary import t_interval
@@ -229,8 +230,32 @@ def fig_work(ref: list[Rep], yours: list[Rep], labels: dict, lang: str, height: 
     return {"data": data, "layout": layout}
 
 
+# where the room sees the saturation: requests turned away, and how full each service is
+CAPACITY_FACTS = ("turned_away_by_service.social_services", "turned_away_by_service.associations",
+                  "turned_away_by_service.counters", "capacity_utilisation.social_services",
+                  "capacity_utilisation.associations")
+
+
 def work_facts(ref: list[Rep], yours: list[Rep]) -> dict[str, tuple[float, float]]:
-    """Requests turned away and referrals per month (report window): (reference, yours)."""
+    """Requests turned away and referrals per month, turned away by service and capacity
+    used (report window, mean over replications): ``{summary key: (reference, yours)}``."""
     def mean(reps, key):
-        return float(np.mean([r.summary[key] for r in reps])) if reps else 0.0
-    return {k: (mean(ref, k), mean(yours, k)) for k in ("turned_away_per_month", "referrals_per_month")}
+        return float(np.mean([_leaf(r.summary, key) for r in reps])) if reps else 0.0
+    keys = ("turned_away_per_month", "referrals_per_month", *CAPACITY_FACTS)
+    return {k: (mean(ref, k), mean(yours, k)) for k in keys}
+
+
+def capacity_note(facts: dict[str, tuple[float, float]], lang: str) -> str:
+    """"Refusés par les services sociaux 12 → 40 /mois · Occupation des services sociaux 61 % → 100 %"."""
+    parts = []
+    for key in CAPACITY_FACTS:
+        a, b = facts[key]
+        if max(a, b) <= 0:
+            continue
+        unit = present.metric(key).unit
+        if unit is present.RATE:
+            va, vb = i18n.pct(a, lang, 0), i18n.pct(b, lang, 0)
+        else:
+            va, vb = i18n.num(a, lang), f"{i18n.num(b, lang)}{i18n.NBSP}{unit.suffix(lang).strip()}"
+        parts.append(f"{present.metric_label(key, lang)} {va} → {vb}")
+    return " · ".join(parts)

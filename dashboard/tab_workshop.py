@@ -33,6 +33,8 @@ SWITCHES = (("online_only", "ws-online-only"), ("email", "ws-email"), ("alternat
             ("automatic", "ws-automatic"))
 LEVER_INPUTS = ("ws-closure", "ws-online-only", "ws-email", "ws-mediation", "ws-mode", "ws-alternative",
                 "ws-automatic")
+# the right-hand panel's views; a "qui paie ?" view (dashboard/figures_ledger.py, issue 15)
+# joins them as one more entry here and one more pane in ``layout``
 VIEWS = ("journeys", "why", "work")
 PANEL_HEIGHT = 440  # px: the figures behind the toggles (the panel's CSS height matches)
 CURVE_HEIGHT = 350
@@ -317,8 +319,9 @@ def register(app, state) -> None:
                     no_update, no_update, no_update)
         facts = fw.work_facts(ref_reps, your_reps)
         (ta_ref, ta), (rf_ref, rf) = facts["turned_away_per_month"], facts["referrals_per_month"]
-        note = t("ws.work_facts", lang, ta_ref=i18n.num(ta_ref, lang), ta=i18n.num(ta, lang),
-                 rf_ref=i18n.num(rf_ref, lang), rf=i18n.num(rf, lang))
+        note = [html.Div(t("ws.work_facts", lang, ta_ref=i18n.num(ta_ref, lang), ta=i18n.num(ta, lang),
+                           rf_ref=i18n.num(rf_ref, lang), rf=i18n.num(rf, lang))),
+                html.Div(fw.capacity_note(facts, lang))]
         return (no_update, no_update, no_update, fw.fig_work(ref_reps, your_reps, labels, lang, PANEL_HEIGHT - 60),
                 t("ws.work_title", lang, a=window[0], b=window[1]), note)
 
