@@ -6,8 +6,10 @@
 Starts the dashboard on a free loopback port (with a small sweep under a
 temporary results root, so that the sweeps tab has something to show), opens it
 in headless Chromium (Debian's ``chromium``; nothing is downloaded) and saves one
-PNG per tab, language and window size: ``{tab}_{lang}_{W}x{H}.png``.  Each shot
-waits for the tab's figures to be drawn (the tab's stamp), never for a fixed time.
+PNG per tab, language and window size: ``{tab}_{lang}_{W}x{H}.png`` (what the screen
+shows) and, for a page taller than the screen, ``{tab}_{lang}_{W}x{H}_full.png`` (all of it).
+Each shot waits for the tab's figures to be drawn (the tab's stamp and plotly's own
+state; a full page also waits out plotly's 0.3 s resize debounce).
 The browser helpers here are shared by the browser tests and the benchmarks.
 """
 
@@ -178,6 +180,21 @@ def tab_ready(driver, tab: str, lang: str) -> str:
     return value
 
 
+def full_page(driver, path: Path, width: int, height: int) -> Path | None:
+    """The whole page in one image when it is taller than the viewport (else None); the
+    viewport is restored afterwards."""
+    total = int(driver.execute_script("return document.documentElement.scrollHeight"))
+    if total <= height + 1:
+        return None
+    set_viewport(driver, width, total)
+    wait(driver, lambda: graphs_drawn(driver), what="figures redrawn")
+    time.sleep(0.3)  # plotly's responsive resize is debounced
+    driver.save_screenshot(str(path))
+    set_viewport(driver, width, height)
+    wait(driver, lambda: graphs_drawn(driver), what="figures redrawn")
+    return path
+
+
 def small_sweep(root: Path) -> Path:
     """A finished two-parameter factorial sweep with sensitivity indices, under ``root``."""
     from sim.experiments.sensitivity import analyse
@@ -222,9 +239,14 @@ def take(out: Path, sizes: list[tuple[int, int]], langs: tuple[str, ...] = ("fr"
                                 open_tab(driver, tab)
                                 tab_ready(driver, tab, lang)
                                 path = out / f"{tab}_{lang}_{width}x{height}.png"
-                                driver.save_screenshot(str(path))
+                                driver.save_screenshot(str(path))  # what the screen shows
                                 written.append(path)
                                 print(path)
+                                full = full_page(driver, out / f"{tab}_{lang}_{width}x{height}_full.png",
+                                                 width, height)
+                                if full is not None:  # the whole page, when it scrolls
+                                    written.append(full)
+                                    print(full)
                             if lang != "fr":
                                 switch_language(driver, "fr")
         finally:

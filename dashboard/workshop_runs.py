@@ -38,6 +38,7 @@ import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -254,7 +255,7 @@ class WorkshopRuns:
             return
         with self._lock:
             live = self._pending.get(h)
-            if live is not None and not all(f.cancelled() for f in live):
+            if live is not None and any(not f.done() for f in live):  # still queued or running
                 self._pending.move_to_end(h)
                 return
             futures = []
@@ -298,7 +299,16 @@ class WorkshopRuns:
             return
         err = f.exception()
         if err is not None:
-            log.warning("workshop replication failed: %s", err)
+            if isinstance(err, BrokenProcessPool):
+                # its processes were killed (a signal to the process group, shutdown): every
+                # pending job fails at once; say it once and start a fresh pool when needed
+                with self._lock:
+                    broken, self._pool = self._pool, None
+                if broken is not None and not self._closed:
+                    log.warning("workshop background pool stopped (%s); a new one starts on demand", err)
+                    broken.shutdown(wait=False, cancel_futures=True)
+            elif not self._closed:
+                log.warning("workshop replication failed: %s", err)
             return
         self._put(sc_hash, f.result())
         with self._lock:
