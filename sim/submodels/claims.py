@@ -200,7 +200,11 @@ def decide(model) -> Batch:
     # who the agencies already pay, once for the month's decisions (no payment starts or
     # stops below: queue leavers go back to "not claimed")
     model.known_cache = [channels.known_to_agency(model, b) for b in range(h.n_benefits)]
-    parts = []  # (hh, ben, renewal, queued, opts)
+    # first the month's draws, benefit by benefit (queue leavers, then the candidates'
+    # uniforms), then every queued claim and candidate of every benefit priced in one
+    # options call: the routes of benefit b read only b's claim fields, which the
+    # decisions of the other benefits do not touch
+    segments = []  # (benefit, households, queued, uniforms or None)
     for b in range(h.n_benefits):
         # people waiting for a slot: some leave, the others keep their place
         state = h.state[b]
@@ -216,13 +220,25 @@ def decide(model) -> Batch:
             model.ledger.flow("new_left_queue", len(gone))
             q = q[~leave]
             h.months_waiting[b, q] += 1
-            parts.append((q, b, False, True, channels.options(model, q, b, queued=np.ones(len(q), bool))))
+            segments.append((b, q, True, None))
         cand = np.flatnonzero((h.amount[b] > 0) & h.aware[b] & (
             (state == NOT_CLAIMED) | (state == REJECTED) | (state == SUSPENDED)))
-        if len(cand) == 0:
+        if len(cand):
+            segments.append((b, cand, False, rng.random(len(cand))))
+    parts = []  # (hh, ben, renewal, queued, opts)
+    if segments:
+        all_opts = channels.options(
+            model, np.concatenate([seg[1] for seg in segments]),
+            np.concatenate([np.full(len(seg[1]), seg[0], dtype=np.int16) for seg in segments]),
+            queued=np.concatenate([np.full(len(seg[1]), seg[2]) for seg in segments]))
+    start = 0
+    for b, hh, queued, u in segments:
+        opts = tuple(x[start:start + len(hh)] for x in all_opts)
+        start += len(hh)
+        if queued:
+            parts.append((hh, b, False, True, opts))
             continue
-        u = rng.random(len(cand))
-        opts = channels.options(model, cand, b)
+        cand = hh
         gain, psych, best, frustration = claim_value(model, cand, b, opts)
         net = gain - psych - best - frustration
         prob = np.where(np.isfinite(best), p["claim_max"] * _logistic(net / p["claim_scale"]), 0.0)
