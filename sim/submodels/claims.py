@@ -252,9 +252,17 @@ def decide(model) -> Batch:
         model.ledger.flow("new_claims", len(go), b)
         parts.append((go, b, False, False, tuple(x.T.take(sel, axis=1).T for x in opts)))
     model.known_cache = None
-    for b, due in processing.due_renewals(model):
-        waited = h.months_waiting[b].take(due) > 0
-        parts.append((due, b, True, waited, channels.options(model, due, b, renewal=True)))
+    renewals = [(b, due) for b, due in processing.due_renewals(model) if len(due)]
+    if renewals:  # every benefit's declarations priced in one call, as the claims above
+        ren_opts = channels.options(
+            model, np.concatenate([due for _, due in renewals]),
+            np.concatenate([np.full(len(due), b, dtype=np.int16) for b, due in renewals]),
+            renewal=True)
+        start = 0
+        for b, due in renewals:
+            waited = h.months_waiting[b].take(due) > 0
+            parts.append((due, b, True, waited, tuple(x[start:start + len(due)] for x in ren_opts)))
+            start += len(due)
     if not parts:
         empty = np.empty(0, dtype=np.int64)
         avail, cost, hours = channels.options(model, empty, np.empty(0, dtype=np.int16))
