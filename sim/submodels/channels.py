@@ -203,6 +203,9 @@ def information_known(model, hh: np.ndarray, ben) -> np.ndarray:
     """(k,) bool: the agency paying ``ben`` (one code or one per pair) already pays ``hh``."""
     if not np.ndim(ben):
         return known_to_agency(model, int(ben), hh)
+    cache = getattr(model, "known_cache", None)
+    if cache is not None:  # (n_benefits, n) masks of the month's decisions
+        return cache[ben, hh]
     out = np.zeros(len(hh), dtype=bool)
     for b in np.unique(ben):
         sel = np.flatnonzero(ben == b)

@@ -199,7 +199,7 @@ def decide(model) -> Batch:
     h.demand_reason[:] = 0
     # who the agencies already pay, once for the month's decisions (no payment starts or
     # stops below: queue leavers go back to "not claimed")
-    model.known_cache = [channels.known_to_agency(model, b) for b in range(h.n_benefits)]
+    model.known_cache = np.array([channels.known_to_agency(model, b) for b in range(h.n_benefits)])
     # first the month's draws, benefit by benefit (queue leavers, then the candidates'
     # uniforms), then every queued claim and candidate of every benefit priced in one
     # options call: the routes of benefit b read only b's claim fields, which the
@@ -251,7 +251,6 @@ def decide(model) -> Batch:
         _give_up_silently(model, b, cand[stay])
         model.ledger.flow("new_claims", len(go), b)
         parts.append((go, b, False, False, tuple(x.T.take(sel, axis=1).T for x in opts)))
-    model.known_cache = None
     renewals = [(b, due) for b, due in processing.due_renewals(model) if len(due)]
     if renewals:  # every benefit's declarations priced in one call, as the claims above
         ren_opts = channels.options(
@@ -263,6 +262,7 @@ def decide(model) -> Batch:
             waited = h.months_waiting[b].take(due) > 0
             parts.append((due, b, True, waited, tuple(x[start:start + len(due)] for x in ren_opts)))
             start += len(due)
+    model.known_cache = None  # (declarations start or stop no payment either)
     if not parts:
         empty = np.empty(0, dtype=np.int64)
         avail, cost, hours = channels.options(model, empty, np.empty(0, dtype=np.int16))
