@@ -105,3 +105,22 @@ def test_identify_flags_a_parameter_no_target_pins_down():
     assert a["process.info_base"]["pinned"] and not a["process.paper_cost"]["pinned"]
     assert a["process.paper_cost"]["effects"]["cnaf2012_rsa_unaware"] == 0.0
     assert b["process.paper_cost"]["pinned"]
+
+
+def test_identify_covers_the_population_stage():
+    """--identify measures the population parameters against the population targets too:
+    the rural gradient pins the rural shift of digital use, not the share of suffered
+    non-use (which only splits non-users' reasons)."""
+    sc = sim.from_dict({"name": "t"})
+    rural = [t for t in TARGETS if t["id"] == "insee2021_rural"]
+    saved = fit.POPULATION_PARAMS, fit.PROCESS_PARAMS
+    fit.POPULATION_PARAMS = [p for p in saved[0] if p[0] in ("population.digital.territory",
+                                                             "population.digital.suffered_share")]
+    fit.PROCESS_PARAMS = []
+    try:
+        rows = {r["parameter"]: r for r in fit.identify(sc, rural, 2021, 1, log=lambda *a: None)}
+    finally:
+        fit.POPULATION_PARAMS, fit.PROCESS_PARAMS = saved
+    assert rows["population.digital.territory[2]"]["pinned"]
+    assert not rows["population.digital.suffered_share"]["pinned"]
+    assert abs(rows["population.digital.suffered_share"]["effects"]["insee2021_rural"]) < 0.5

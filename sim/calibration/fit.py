@@ -230,18 +230,35 @@ def process_loss(d: dict, targets: list[dict], seeds) -> float:
 
 def identify(scenario, targets, vintage, seed: int, step: float = 0.1, log=print,
              households: int = PROCESS_HOUSEHOLDS, seeds: int = PROCESS_SEEDS) -> list[dict]:
-    """Local sensitivities of every process target to every fitted parameter.
+    """Local sensitivities of the targets of each stage to every fitted parameter.
 
     Each parameter is moved by ``step`` of its fitting range down and up (common
-    random numbers); the effect on a target is the central difference in units of
-    the target's tolerance.  A parameter is *pinned* when some target moves by at
-    least 0.5 tolerance over that step.
+    random numbers: the same population seed for the population stage, the same
+    replication seeds for the process stage); the effect on a target is the central
+    difference in units of the target's tolerance.  A parameter is *pinned* when
+    some target of its stage moves by at least 0.5 tolerance over that step.
     """
-    proc_t = [t for t in targets if applies(t, vintage) and t.get("expressible", True)
-              and is_process(t) and t["kind"] != "pattern"]
+    usable = [t for t in targets if applies(t, vintage) and t.get("expressible", True)]
+    pop_t = [t for t in usable if is_population(t)]
+    proc_t = [t for t in usable if is_process(t) and t["kind"] != "pattern"]
     seed_seqs = replication_seeds(seed, seeds)
     data = copy.deepcopy(scenario.data)
     rows = []
+    if pop_t:  # stage 1: the population generator alone, as in the fit
+        nb = len(scenario.benefits)
+        pop_seed = np.random.SeedSequence(seed, spawn_key=(1,))
+        for path, idx, lo, hi in POPULATION_PARAMS:
+            x = float(_get(data, path, idx))
+            h = step * (hi - lo)
+            pop_vals = []
+            for v in (max(lo, x - h), min(hi, x + h)):
+                pop = copy.deepcopy(data["population"])
+                _set({"population": pop}, path, idx, v)
+                hh = generate(pop, POP_HOUSEHOLDS, nb, np.random.default_rng(pop_seed))
+                pop_vals.append({t["id"]: _population_target_value(hh, t) for t in pop_t})
+            rows.append(_identify_row(path, idx, x, pop_t, pop_vals, log))
+    if not proc_t:
+        return rows
     for path, idx, lo, hi in PROCESS_PARAMS:
         x = float(_get(data, path, idx))
         h = step * (hi - lo)
@@ -251,17 +268,22 @@ def identify(scenario, targets, vintage, seed: int, step: float = 0.1, log=print
             d = copy.deepcopy(data)
             _set(d, path, idx, v)
             vals.append(process_values(d, proc_t, seed_seqs, households))
-        effects = {}
-        for t in proc_t:
-            a, b = (float(np.mean(v[t["id"]])) for v in vals)
-            effects[t["id"]] = (b - a) / max(_tolerance_scale(t, (a + b) / 2), 1e-9)
-        name = path + (f"[{idx}]" if idx is not None else "")
-        top = sorted(effects.items(), key=lambda kv: -abs(kv[1]) if kv[1] == kv[1] else 0)[:3]
-        pinned = any(abs(e) >= 0.5 for e in effects.values() if e == e)
-        rows.append({"parameter": name, "value": x, "pinned": pinned, "effects": effects, "top": top})
-        log(f"{name:42s} {x:10.4g}  {'pinned' if pinned else 'NOT PINNED':10s}  "
-            + ", ".join(f"{k} {v:+.2f}" for k, v in top))
+        rows.append(_identify_row(path, idx, x, proc_t, vals, log))
     return rows
+
+
+def _identify_row(path, idx, x, targets, vals, log) -> dict:
+    """One parameter's effects (in tolerances) on ``targets`` between its two values."""
+    effects = {}
+    for t in targets:
+        a, b = (float(np.mean(v[t["id"]])) for v in vals)
+        effects[t["id"]] = (b - a) / max(_tolerance_scale(t, (a + b) / 2), 1e-9)
+    name = path + (f"[{idx}]" if idx is not None else "")
+    top = sorted(effects.items(), key=lambda kv: -abs(kv[1]) if kv[1] == kv[1] else 0)[:3]
+    pinned = any(abs(e) >= 0.5 for e in effects.values() if e == e)
+    log(f"{name:42s} {x:10.4g}  {'pinned' if pinned else 'NOT PINNED':10s}  "
+        + ", ".join(f"{k} {v:+.2f}" for k, v in top))
+    return {"parameter": name, "value": x, "pinned": pinned, "effects": effects, "top": top}
 
 
 def _tolerance_scale(t: dict, value: float) -> float:
