@@ -232,10 +232,10 @@ def decide(model) -> Batch:
             np.concatenate([np.full(len(seg[1]), seg[0], dtype=np.int16) for seg in segments]),
             queued=np.concatenate([np.full(len(seg[1]), seg[2]) for seg in segments]))
     start = 0
-    for b, hh, queued, u in segments:
+    for b, hh, waiting, u in segments:
         opts = tuple(x[start:start + len(hh)] for x in all_opts)
         start += len(hh)
-        if queued:
+        if waiting:
             parts.append((hh, b, False, True, opts))
             continue
         cand = hh
