@@ -126,8 +126,6 @@ def layout(lang: str, state) -> dbc.Row:
             dbc.Col(graph_card(t("fig.ntu_time", lang), "cmp-fig-ts", fc.HEIGHTS["ts"], t("fig.ntu_time_note", lang)),
                     lg=6),
         ], className="g-3 mt-0"),
-        # the ledger's "qui paie ?" view goes here (dashboard/figures_ledger.py, issue 15)
-        html.Div(id="cmp-ledger-slot", className="ledger-slot"),
         dbc.Row([
             dbc.Col(graph_card(t("fig.causes", lang), "cmp-fig-causes", fc.HEIGHTS["causes"]), lg=6),
             dbc.Col(graph_card(t("fig.concentration", lang), "cmp-fig-concentration",
