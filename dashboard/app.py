@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,9 +125,10 @@ def create_app(settings: Settings | None = None, bound_host: str | None = None) 
     tab_sweeps.register(app, state)
     state.runner.warm_up()
     # the workshop's shared start (replication 0) in this process, and every preset in the
-    # background: the first lever and the usual references are then fast
-    state.workshop.warm_up()
-    state.workshop.prefetch()
+    # background: the first lever and the usual references are then fast.  In a thread: the
+    # server answers at once (its pool's forkserver imports the engine first, which takes
+    # long on a loaded machine); a lever that comes earlier waits for the shared start
+    threading.Thread(target=state.workshop.warm_and_prefetch, name="workshop-warm", daemon=True).start()
     # plotly builds its templates and subplot machinery once: here, not in the first request
     empty_figure(i18n.DEFAULT_LANG).to_json()
     make_subplots(rows=1, cols=2)

@@ -138,11 +138,21 @@ class Runner:
             return self._pool
 
     def warm_up(self) -> None:
-        """Start the worker processes now rather than at the first comparison."""
+        """Start the worker processes now rather than at the first comparison.
+
+        If they cannot start (e.g. ``TMPDIR`` so deep that the forkserver's socket path is
+        too long for the system), replications run in the server process instead."""
         pool = self.pool()
-        if pool is not None:
+        if pool is None:
+            return
+        try:
             for _ in range(self.workers):
                 pool.submit(_warm)
+        except (OSError, BrokenProcessPool) as err:
+            log.warning("worker processes unavailable (%s); running replications in the server process", err)
+            with self._lock:
+                self.workers, self._pool = 1, None
+            kill_pool(pool)
 
     def submit(self, scenarios: list[sim.Scenario], seed: int, replications: int) -> Job:
         """Run every scenario with the same seed and replications (common random numbers)."""

@@ -244,6 +244,8 @@ class WorkshopRuns:
 
         Without a pool (``workers=0``) they are computed here, now.
         """
+        if self._closed:
+            return
         h = sc.content_hash()
         todo = [i for i in range(first, self.replications) if self.get(sc, i) is None]
         if not todo:
@@ -259,11 +261,29 @@ class WorkshopRuns:
                 self._pending.move_to_end(h)
                 return
             futures = []
+            try:
+                for i in todo:
+                    f = pool.submit(_pool_job, sc, self.settings, i)
+                    f.add_done_callback(lambda f, h=h: self._done(h, f))
+                    futures.append(f)
+            except (OSError, BrokenProcessPool) as err:
+                # the pool cannot start (e.g. a forkserver socket path too long for the
+                # system): from now on the replications are computed here
+                log.warning("workshop background pool unavailable (%s); computing in the server", err)
+                self.workers, self._pool = 0, None
+                pool.shutdown(wait=False, cancel_futures=True)
+                for f in futures:
+                    f.cancel()
+                fallback = True
+            else:
+                fallback = False
+                self._pending[h] = futures
+        if fallback:
             for i in todo:
-                f = pool.submit(_pool_job, sc, self.settings, i)
-                f.add_done_callback(lambda f, h=h: self._done(h, f))
-                futures.append(f)
-            self._pending[h] = futures
+                if self.get(sc, i) is None:
+                    self._put(h, run_rep(sc, self.settings, i))
+            return
+        with self._lock:
             # settings nobody looks at any more: their work not started yet is dropped
             while len(self._pending) > self.settings.workshop_pending:
                 _, old = self._pending.popitem(last=False)
@@ -290,7 +310,10 @@ class WorkshopRuns:
             for h, sc in wanted.items():
                 if h in self._guesses or h in self._pending:
                     continue
-                f = pool.submit(_pool_job, sc, self.settings, 0)
+                try:
+                    f = pool.submit(_pool_job, sc, self.settings, 0)
+                except (OSError, BrokenProcessPool):  # no pool: no guesses (request() says why)
+                    return
                 f.add_done_callback(lambda f, h=h: self._done(h, f))
                 self._guesses[h] = f
 
@@ -328,6 +351,16 @@ class WorkshopRuns:
         for name in PRESETS:
             sc = self.scenario(preset_levers(name))
             self.request(sc, first=0)
+
+    def warm_and_prefetch(self) -> None:
+        """:meth:`warm_up`, then :meth:`prefetch` (the server starts it in a thread)."""
+        try:
+            self.warm_up()
+            if not self._closed:
+                self.prefetch()
+        except Exception as err:  # a failed warm-up only makes the first lever slower
+            if not self._closed:
+                log.warning("workshop warm-up failed: %s", err)
 
     def warm_up(self) -> None:
         """Build this process's shared start for replication 0 (the first lever is then fast)."""
