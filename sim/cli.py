@@ -18,7 +18,7 @@ import signal
 import sys
 import time
 
-from . import __version__, limits
+from . import __version__, destination, limits
 from .calibration.cli import register as register_calibrate
 from .experiments import runs
 from .experiments.cli import register as register_experiments
@@ -157,6 +157,8 @@ def cmd_run(args) -> int:
     if sc.data["population"]["file"]:  # read and checked before anything is written
         sc = sc.with_overrides({"population.households": load_population(sc, seed).n})
     limits.check(sc, args.replications, args.workers, allow_large=args.allow_large)
+    if args.out:
+        destination.results_dir(args.out)
     if args.resume and not args.out:
         raise ScenarioError("needs --out (the directory of the run to resume)", source="--resume")
     t0 = time.perf_counter()
@@ -212,6 +214,7 @@ def schema_text() -> str:
 
 def cmd_schema(args) -> int:
     if args.out:
+        destination.output_file(args.out)
         atomic_write(args.out, schema_text())
         if not args.quiet:
             print(text("schema.written", args.lang, out=args.out), file=sys.stderr)
@@ -224,6 +227,7 @@ def cmd_population(args) -> int:
     sc = load_scenario(args.scenario, sets=args.set)
     seed = sc.data["seed"] if args.seed is None else args.seed
     limits.check(sc, 1)
+    destination.output_file(args.out)
     n = export_population(sc, seed, args.out, replication=args.replication)
     if not args.quiet:
         print(text("population.written", args.lang, n=number(n, args.lang), scenario=sc.name,
@@ -323,12 +327,25 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def os_error_line(err: OSError) -> str:
+    """One line for an error of the file system, naming the file."""
+    from .io import WriteError
+    reason = " ".join(str(err.strerror or err).split())
+    if isinstance(err, WriteError):
+        return (f"{err.filename}: --out: cannot write ({reason}); the files already written are "
+                "whole: make room or choose another --out, then run the command again "
+                "(--resume continues a run, a comparison or a sweep)")
+    return f"{err.filename or 'sim'}: {reason}"
+
+
 def _preflight(args) -> None:
     """Checks for ``sim calibrate``, whose module reads and sizes its inputs itself: its
     targets file must be a regular file of at most 1 MB (never a FIFO or a device), and its
     check runs (households x 36 months x seeds) go through the budget of :mod:`sim.limits`."""
     if args.command != "calibrate":
         return
+    if args.out:
+        destination.results_dir(args.out)
     from .safe_read import read_bounded
     from .scenario import MAX_FILE_BYTES
     read_bounded(args.targets, MAX_FILE_BYTES, source=args.targets, what="targets file")
@@ -386,6 +403,9 @@ def _main(argv=None) -> int:
         return args.func(args)
     except ScenarioError as err:
         print(error(str(err), lang), file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as err:  # the disk filled up, a folder became read-only...: one line
+        print(error(os_error_line(err), lang), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         from .experiments.executors import kill_all_pools

@@ -36,6 +36,11 @@ import pyarrow.parquet as pq
 TMP_SUFFIX = ".tmp"
 
 
+class WriteError(OSError):
+    """A file could not be written (disk full, read-only folder, permissions): ``filename``
+    is the file meant (not its temporary); nothing half-written is left behind."""
+
+
 def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
     """Write ``data`` (text as UTF-8, or bytes) to ``path`` atomically; returns the path.
 
@@ -46,8 +51,11 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
     # encoded before anything is created; a lone surrogate (a file name given on the command
     # line that is not UTF-8) is written as its escape, never a crash half-way
     blob = data.encode("utf-8", errors="backslashreplace") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
+    except OSError as err:
+        raise WriteError(err.errno, err.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(blob)
@@ -57,9 +65,11 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(err, OSError):  # ENOSPC, EROFS, EACCES...: the file meant, one line
+            raise WriteError(err.errno, err.strerror, str(path)) from None
         raise
     return path
 
@@ -149,5 +159,5 @@ def read_parquet(path: str | os.PathLike) -> pa.Table:
     return pq.read_table(path)
 
 
-__all__ = ["atomic_write", "remove_temporaries", "clean", "to_json", "write_json", "read_json",
+__all__ = ["WriteError", "atomic_write", "remove_temporaries", "clean", "to_json", "write_json", "read_json",
            "csv_text", "write_csv", "parquet_bytes", "write_parquet", "read_parquet"]

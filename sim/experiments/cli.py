@@ -13,7 +13,7 @@ import math
 import sys
 from pathlib import Path
 
-from .. import limits
+from .. import destination, limits
 from ..params import ScenarioError, show
 from ..present import (KEY_METRICS, LEDGER_METRICS, bounds, interval, metric_label, node, number,
                        param_label, row_label, table, value)
@@ -264,6 +264,8 @@ def cmd_compare(args) -> int:
         raise ScenarioError(f"no summary metric {show(args.metric)} (e.g. non_take_up_rate, "
                             "group_gaps.age_band.gap)", source="--metric")
     _check_limits(scenarios, args)
+    if args.out:
+        destination.results_dir(args.out)
     ex = _executor(args)
     try:
         c = compare(args.scenarios, replications=args.replications, seed=args.seed, sets=args.set,
@@ -337,6 +339,7 @@ def cmd_sweep(args) -> int:
     args.replications = spec.replications
     # the whole design's budget, before any point is built or run
     limits.check_work(sweep_work(spec, _local_workers(args)), allow_large=args.allow_large)
+    destination.results_dir(out)
     ex = _executor(args)
     try:
         if not args.quiet:
@@ -419,6 +422,7 @@ def cmd_optimise(args) -> int:
 
 def cmd_report(args) -> int:
     out = Path(args.out) if args.out else Path(args.results_dir) / "report.html"
+    destination.output_file(out)
     write_report(args.results_dir, out, lang=args.lang)
     if not args.quiet:
         print(text("report.written", args.lang, out=out))

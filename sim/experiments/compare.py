@@ -100,10 +100,13 @@ def compare(scenarios: Sequence[Scenario | str | os.PathLike], replications: int
             target = Path(tmp.name)
         else:
             target = Path(out)
-        store = execute(plan, target, ex, resume=resume, quiet=quiet, extra_files=files, lang=lang)
+        def finish(store: ResultsStore) -> None:  # before the manifest says "complete"
+            write_comparison(store, comparison_from_store(store, plan))
+
+        store = execute(plan, target, ex, resume=resume, quiet=quiet, extra_files=files, lang=lang,
+                        finish=finish)
         result = comparison_from_store(store, plan)
         result.out = None if out is None else target
-        write_comparison(store, result)
         return result
     finally:
         if own:

@@ -16,6 +16,7 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 from importlib import metadata
 
@@ -109,7 +110,8 @@ def _now() -> str:
 
 
 def execute(plan: Plan, out, executor: Executor, resume: bool = False, quiet: bool = False,
-            extra_files: dict[str, str] | None = None, lang: str = "en") -> ResultsStore:
+            extra_files: dict[str, str] | None = None, lang: str = "en",
+            finish: Callable[[ResultsStore], None] | None = None) -> ResultsStore:
     """Run every unfinished replication of ``plan`` and store it in directory ``out``.
 
     Without ``resume``, ``out`` must not hold results already.  With it, the stored
@@ -125,6 +127,10 @@ def execute(plan: Plan, out, executor: Executor, resume: bool = False, quiet: bo
     if old is not None and not resume:
         raise ScenarioError("already holds results; pass --resume to continue them, or choose "
                             "another --out directory", source=str(out))
+    if old is None and not resume and store.root.is_dir() and any(store.root.iterdir()):
+        # never mix results with files of the user's (a summary.json of theirs replaced)
+        raise ScenarioError("is not empty and holds no results of sim: choose a new or empty "
+                            "--out folder", source=str(out))
     if old is not None and old.get("plan_sha256") != plan_hash:
         raise ScenarioError("holds results of a different plan (scenario, parameters, seed, "
                             "replications or kept metrics differ); cannot resume", source=str(out))
@@ -152,6 +158,14 @@ def execute(plan: Plan, out, executor: Executor, resume: bool = False, quiet: bo
               "finished run(s) were computed with the previous code", file=sys.stderr)
     if runs_done and not quiet:
         print(text("run.resuming", lang, done=runs_done, total=plan.runs, out=out), file=sys.stderr)
+    if old is not None and old.get("status") == "complete":
+        # nothing to run: the finished folder stays as it is, its manifest (written at once,
+        # still "complete") records the visit
+        manifest["runs"] = list(manifest.get("runs", [])) + [
+            {"started": _now(), "executor": executor.describe(), "points_already_done": len(done),
+             "runs_already_done": runs_done, "code_sha256": code, "finished": _now()}]
+        store.write_manifest(manifest)
+        return store
     manifest["status"] = "running"
     manifest["runs"] = list(manifest.get("runs", [])) + [
         {"started": _now(), "executor": executor.describe(), "points_already_done": len(done),
@@ -189,6 +203,8 @@ def execute(plan: Plan, out, executor: Executor, resume: bool = False, quiet: bo
 
     store.drop_runs()
     store.write_table("aggregate", aggregate_table(store))
+    if finish is not None:  # the command's own files, before the manifest says "complete"
+        finish(store)
     manifest["status"] = "complete"
     manifest["runs"][-1]["finished"] = _now()
     store.write_manifest(manifest)

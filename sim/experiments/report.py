@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 import plotly.io as pio
+import pyarrow as pa
 from plotly.offline import get_plotlyjs
 
 from ..io import atomic_write
@@ -27,7 +28,7 @@ from ..scenario import from_dict, policy_index, read_yaml
 from ..texts import text
 from . import figures as F
 from .sensitivity import analyse
-from .store import Results, load_results
+from .store import Results, ResultsStore, load_results
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1200px;
@@ -327,10 +328,14 @@ def render(results: str | os.PathLike, lang: str = "en") -> str:
     root = Path(results)
     if (root / "search.yaml").is_file() and (root / "manifest.json").is_file():  # sim optimise
         figs = _Figures()
-        man = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+        man = ResultsStore(root).manifest() or {}  # a manifest that is not sim's: one line
         return _page(man.get("name", ""), _optimise_body(root, figs, lang), figs, man, root, lang,
                      table="trials")
-    res = load_results(root)
+    try:
+        res = load_results(root)
+    except pa.ArrowException as err:  # a damaged Parquet file
+        raise ScenarioError(f"a results table is unreadable ({type(err).__name__}): the folder "
+                            "is damaged", source=str(root)) from None
     kind = res.manifest.get("kind")
     if res.aggregate is None or res.design is None:
         raise ScenarioError("results are incomplete (no aggregate table): the command that "

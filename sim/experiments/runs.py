@@ -113,12 +113,14 @@ def run(scenario: Scenario, replications: int = 5, seed: int | None = None,
     else:
         target = Path(out)
     try:
+        def finish(store: ResultsStore) -> None:
+            if tmp is None:
+                write_files(store, plan, summary_of(store, plan))
+
         store = execute(plan, target, ex, resume=resume, quiet=quiet, lang=lang,
-                        extra_files={"scenario.yaml": plan.points[0].scenario.to_yaml()})
-        summary = summary_of(store, plan)
-        if tmp is None:
-            write_files(store, plan, summary)
-        return summary
+                        extra_files={"scenario.yaml": plan.points[0].scenario.to_yaml()},
+                        finish=finish)
+        return summary_of(store, plan)
     finally:
         if own:
             ex.close()

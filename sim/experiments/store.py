@@ -48,12 +48,14 @@ import pyarrow.parquet as pq
 
 from ..io import atomic_write, parquet_bytes, remove_temporaries, to_json
 from ..params import ScenarioError
+from ..safe_read import read_bounded
 from .tables import TABLES, combine
 
 PART_TABLES = TABLES
 PART_RE = re.compile(r"^part-(\d{6,})\.parquet$")
 RUN_RE = re.compile(r"^part-(\d{6,})-(\d{6,})\.parquet$")
 RUNS_DIR = ".runs"
+MAX_MANIFEST_BYTES = 64_000_000  # a sweep of 100,000 points records each in its manifest
 
 
 class ResultsStore:
@@ -152,10 +154,21 @@ class ResultsStore:
 
     # -- manifest -----------------------------------------------------------
     def manifest(self) -> dict | None:
+        """The manifest, or ``None`` if there is none; one that is not a regular file, not
+        JSON or not a results manifest is a :class:`ScenarioError` naming the folder."""
         p = self.root / "manifest.json"
-        if not p.is_file():
+        if not os.path.lexists(p):
             return None
-        return json.loads(p.read_text(encoding="utf-8"))
+        blob = read_bounded(p, MAX_MANIFEST_BYTES, what="results manifest")
+        try:
+            man = json.loads(blob)
+        except (ValueError, RecursionError):
+            raise ScenarioError("manifest.json is not JSON: not a results folder of sim",
+                                source=str(self.root)) from None
+        if not isinstance(man, dict) or not isinstance(man.get("kind"), str):
+            raise ScenarioError("manifest.json is not a results manifest of sim",
+                                source=str(self.root))
+        return man
 
     def write_manifest(self, manifest: dict) -> None:
         atomic_write(self.root / "manifest.json", to_json(manifest))
