@@ -109,7 +109,7 @@ def _sweep_file(d: Path) -> Path:
     f = d.parent / "sweep.yaml"
     f.write_text("scenario: baseline_2013\nset:\n  population.households: 300\n  months: 60\n"
                  "  report_months: 6\nreplications: 3\ntimeseries: all\n"
-                 "parameters:\n  institutions.teach_share: [0.1, 0.4, 0.6, 0.9]\n", encoding="utf-8")
+                 "parameters:\n  institutions.teach_propensity: [0.1, 0.4, 0.6, 0.9]\n", encoding="utf-8")
     return f
 
 
