@@ -75,6 +75,8 @@ def test_worst_cases_are_refused_before_starting_under_4_gb(tmp_path):
         "4 runs 5e7": ["sweep", BAD / "sweeps" / "budget_runs.yaml", "-q"],
         "4 -r 1e8": ["run", "baseline_2013", "-r", "100000000", "--set", "population.households=1",
                      "--set", "months=1", "--set", "report_months=1"],
+        "4 -r 10000 held": ["run", "baseline_2013", "-r", "10000", "--set", "population.households=1",
+                            "--set", "months=1", "--set", "report_months=1", "-q", "--out", d / "r"],
         "4 memory": ["run", "baseline_2013", "-r", "1", "--set", "population.households=20000000"],
         "4 memory, workers": ["compare", "baseline_2013", "online_only_2016", "-r", "2", "--workers", "2",
                               "--set", "population.households=12000000"],
@@ -97,7 +99,8 @@ def test_worst_cases_are_refused_before_starting_under_4_gb(tmp_path):
         assert rc == 2 and "Traceback" not in err, (case, rc, err[-1500:])
         assert len(err.strip().splitlines()) == 1, (case, err)
     # refused before any work: nothing was written (a hang would end in the timeout above)
-    assert not any((d / x).exists() for x in ("c", "s", "m"))
+    assert not any((d / x).exists() for x in ("c", "s", "m", "r"))
+    assert "--replications: this run needs about 11" in results[list(cases).index("4 -r 10000 held")][1]
 
 
 def test_large_inputs_within_the_bounds_finish_under_4_gb(tmp_path):
