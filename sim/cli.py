@@ -407,6 +407,10 @@ def _main(argv=None) -> int:
     except OSError as err:  # the disk filled up, a folder became read-only...: one line
         print(error(os_error_line(err), lang), file=sys.stderr)
         return EXIT_INPUT
+    except MemoryError:  # beyond the budget's estimate (sim/limits.py): one line, never a traceback
+        print("sim: out of memory while running: use fewer households, replications or workers "
+              "(finished replications are kept in --out: --resume continues)", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         from .experiments.executors import kill_all_pools
         kill_all_pools()  # Ctrl+C: the workers got SIGINT too; a pool still waiting is ended

@@ -41,6 +41,10 @@ MAX_WORKERS = 256  # local worker processes
 WORKING_BYTES = 200  # temporaries, help network and ledger per household (measured: ~270 B in all at 1M)
 WORKER_BYTES = 250_000_000  # a worker process with the engine imported (measured RSS ~200 MB)
 WORKER_VM = 700_000_000  # its address space before any household (measured VmSize ~600 MB)
+# the address space of a command once it runs, whatever its size: pyarrow's memory pool
+# reserves 1 GB at its first table and its threads their stacks (measured VmSize 0.6 GB
+# after the imports, 1.95 GB after a run of 1,000 households)
+RUN_VM = 2_000_000_000
 POINT_BYTES = 16_000  # a checked point's scenario held by the plan (measured: ~10 kB)
 RUN_BYTES = 4_000  # a run's row of summary metrics, read whole when a sweep is aggregated
 MARGIN = 0.9  # share of the available memory a run may plan to use
@@ -93,7 +97,7 @@ def available_memory(worker: bool = False) -> int | None:
     avail = _meminfo()
     limit = address_space_limit()
     if limit is not None:
-        left = limit - (WORKER_VM if worker else _vm_size())
+        left = limit - (WORKER_VM if worker else max(_vm_size(), RUN_VM))
         avail = left if avail is None else min(avail, left)
     return avail
 
