@@ -127,3 +127,43 @@ def test_large_inputs_within_the_bounds_finish_under_4_gb(tmp_path):
         assert rc == 0, err[-1500:]
     assert json.loads((d / "out_big" / "summary.json").read_text())["meta"]["households"] == 200_000
     assert json.loads((d / "out_reps" / "summary.json").read_text())["meta"]["replications"] == 300
+
+
+EDGE = """
+import contextlib, io, sys
+from sim import limits, scenario
+from sim.cli import main
+from sim.params import ScenarioError
+sets = ["--set", "months=2", "--set", "report_months=1"]
+def accepted(n):
+    sc = scenario.load("baseline_2013", sets=[f"population.households={n}", "months=2", "report_months=1"])
+    try:
+        limits.check(sc, 1)
+        return True
+    except ScenarioError:
+        return False
+lo, hi = 1_000, 40_000_000  # the largest household count the budget accepts here
+while hi - lo > 1_000:
+    mid = (lo + hi) // 2
+    lo, hi = (mid, hi) if accepted(mid) else (lo, mid)
+err = io.StringIO()
+with contextlib.redirect_stderr(err):
+    over = main(["run", "baseline_2013", "-r", "1", "-q", "--set", f"population.households={hi + 100_000}", *sets])
+    edge = main(["run", "baseline_2013", "-r", "1", "-q", "--set", f"population.households={lo}", *sets])
+print(lo, over, edge, repr(err.getvalue()))
+"""
+
+
+def test_the_largest_run_the_budget_accepts_finishes_under_its_limit():
+    """The budget is not optimistic: under a 2.6 GB address-space limit, the largest
+    population it accepts runs to the end (and a little more is refused before starting)."""
+    limit = 2_600_000_000
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    r = subprocess.run([sys.executable, "-c", EDGE], cwd=ROOT, capture_output=True, text=True,
+                       timeout=600, preexec_fn=limited)
+    assert r.returncode == 0, r.stderr[-3000:]
+    n, over, edge, err = r.stdout.split(maxsplit=3)
+    assert int(n) > 100_000, n  # the limit leaves room for a real run
+    assert (over, edge) == ("2", "0"), err
