@@ -398,6 +398,7 @@ def cmd_optimise(args) -> int:
     out = Path(args.out) if args.out else Path("results") / spec.name
     args.replications = max(spec.replications, spec.reevaluate_replications)
     _check_limits([spec.base], args)
+    destination.results_dir(out)
     ex = _executor(args)
     try:
         if not args.quiet:

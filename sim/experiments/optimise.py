@@ -51,6 +51,8 @@ import pyarrow as pa
 
 from ..io import atomic_write, csv_text, parquet_bytes, to_json
 from ..params import ScenarioError
+from ..names import check_name, check_tree, slug
+from ..safe_read import read_bounded
 from ..scenario import MAX_FILE_BYTES, Scenario, read_yaml
 from ..summary import paired_difference
 from ..texts import text
@@ -141,24 +143,20 @@ def load_search(path: str | os.PathLike, sets=(), seed: int | None = None,
     """Load and check a search file; errors name the file and the field."""
     path = resolve_search(path)
     source = str(path)
-    try:
-        blob = Path(path).read_bytes()[: MAX_FILE_BYTES + 1]
-    except FileNotFoundError:
-        raise _err("no such file", source) from None
-    except IsADirectoryError:
-        raise _err("is a directory, not a search file", source) from None
-    except OSError as err:
-        raise _err(f"cannot read ({err.strerror})", source) from None
+    # issue 14: a regular file only, read with a bound (never a FIFO or /dev/zero)
+    blob = read_bounded(path, MAX_FILE_BYTES, source=source, what="search file")
     raw = read_yaml(blob, source)
     if not isinstance(raw, dict):
         raise _err("expected a mapping at the top level", source)
+    check_tree(raw, source=source)  # keys are strings; every string is writable text
     for k in raw:
         if k not in TOP_KEYS:
             raise _err(f"unknown key (known keys: {', '.join(TOP_KEYS)})", source, str(k))
     for k in ("scenario", "levers", "budget", "objectives"):
         if k not in raw:
             raise _err("missing", source, k)
-    name = raw.get("name", Path(path).stem)
+    # the name names the default results folder: a safe name, never a path (issue 14)
+    name = check_name(raw["name"], source=source) if "name" in raw else slug(Path(path).stem)
     desc = raw.get("description", "")
     for k, v in (("name", name), ("description", desc)):
         if not isinstance(v, str):
