@@ -1,7 +1,7 @@
 """Where results go: an output folder or file, checked before any work starts.
 
-Every command that writes (``sim run --out``, ``compare``, ``sweep``, ``population``,
-``report``, ``schema``, ``calibrate``) asks here first, so that a run of an hour never
+Every command that writes (``sim run --out``, ``compare``, ``sweep``, ``optimise``,
+``population``, ``report``, ``schema``, ``calibrate``) asks here first, so that a run of an hour never
 ends on "read-only file system": the folder (or the file's folder) must be one, or be
 creatable under the nearest folder that exists; that folder must be on a writable file
 system, writable by this user, with at least :data:`MIN_FREE` bytes free.  An output
