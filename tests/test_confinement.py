@@ -152,7 +152,7 @@ def test_every_command_writes_only_where_it_is_told(tmp_path):
                 s.settimeout(1)
                 up = s.connect_ex(("127.0.0.1", port)) == 0
             time.sleep(0.2)
-        assert up
+        assert up, f"the dashboard did not answer within 120 s (exit status {dash.poll()})"
     finally:
         os.killpg(dash.pid, signal.SIGTERM)
         dash.wait(timeout=60)
