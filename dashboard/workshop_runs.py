@@ -46,6 +46,7 @@ import numpy as np
 import sim
 from sim.metrics import CAUSE_SERIES, SUBCAUSE_SERIES
 from sim.model import DematModel
+from sim.experiments.executors import die_with_parent, kill_pool
 from sim.runner import replication_seeds
 from sim.summary import replication_summary
 
@@ -133,8 +134,10 @@ def run_rep(sc: sim.Scenario, settings: Settings, index: int) -> Rep:
                email_required=np.array(model.levers.email_required, dtype=bool))
 
 
-def _worker_init() -> None:
-    """Pool processes run at low priority: requests (replication 0) come first."""
+def _worker_init(parent: int) -> None:
+    """Pool processes run at low priority: requests (replication 0) come first; they die
+    with the server, even by SIGKILL (issue 14: :func:`sim.experiments.executors.die_with_parent`)."""
+    die_with_parent(parent)
     try:
         os.nice(10)
     except OSError:  # pragma: no cover - not permitted: run at normal priority
@@ -236,7 +239,7 @@ class WorkshopRuns:
                 ctx = multiprocessing.get_context("forkserver")
                 ctx.set_forkserver_preload(["sim.model", "dashboard.workshop_runs"])
                 self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
-                                                 initializer=_worker_init)
+                                                 initializer=_worker_init, initargs=(os.getpid(),))
             return self._pool
 
     def request(self, sc: sim.Scenario, first: int = 1) -> None:
@@ -375,5 +378,5 @@ class WorkshopRuns:
                     f.cancel()
             self._pending.clear()
             self._guesses.clear()
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:  # killed, not waited for: SIGTERM ends the server at once
+            kill_pool(pool)

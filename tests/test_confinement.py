@@ -75,13 +75,18 @@ def _yaml_str(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def test_every_command_writes_only_where_it_is_told(tmp_path):
+def test_every_command_writes_only_where_it_is_told(tmp_path, request):
     token = f"ESCAPED_{uuid.uuid4().hex[:12]}"
     root = tmp_path / "root"
     cwd, home, tmp = root / "work" / "here", root / "home", root / "tmp"
     for d in (cwd, home, tmp):
         d.mkdir(parents=True)
-    env = {**os.environ, "HOME": str(home), "TMPDIR": str(tmp), "XDG_CACHE_HOME": str(home / ".cache"),
+    # TMPDIR by a short link: a Unix socket's path (the forkserver's, under TMPDIR) must be
+    # under 108 bytes, which pytest's own temporary paths can exceed
+    short_tmp = Path("/tmp") / f"sim-conf-{uuid.uuid4().hex[:8]}"
+    short_tmp.symlink_to(tmp)
+    request.addfinalizer(short_tmp.unlink)
+    env = {**os.environ, "HOME": str(home), "TMPDIR": str(short_tmp), "XDG_CACHE_HOME": str(home / ".cache"),
            "XDG_CONFIG_HOME": str(home / ".config"), "SIM_DASHBOARD_WORKERS": "1",
            "SIM_DASHBOARD_RESULTS": str(cwd / "results")}
     inputs = cwd / "in"
@@ -142,8 +147,9 @@ def test_every_command_writes_only_where_it_is_told(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    log = tmp_path / "dashboard.log"  # outside the root
     dash = subprocess.Popen([sys.executable, "-m", "sim", "dashboard", "--port", str(port)], cwd=cwd,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
                             start_new_session=True)
     try:
         deadline, up = time.monotonic() + 120, False
@@ -152,7 +158,8 @@ def test_every_command_writes_only_where_it_is_told(tmp_path):
                 s.settimeout(1)
                 up = s.connect_ex(("127.0.0.1", port)) == 0
             time.sleep(0.2)
-        assert up, f"the dashboard did not answer within 120 s (exit status {dash.poll()})"
+        assert up, (f"the dashboard did not answer within 120 s (exit status {dash.poll()}): "
+                    + log.read_text(errors="replace")[-1500:])
     finally:
         os.killpg(dash.pid, signal.SIGTERM)
         dash.wait(timeout=60)
