@@ -9,6 +9,8 @@ one CSS rule), so playing the months never calls the server.
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import html
 
 from . import i18n
@@ -120,7 +122,8 @@ def _row(label: str, side: str, j: Journey, start: int, lang: str) -> list:
             tip += f" · {t('channel.' + j.attempt[m], lang)}"
         if j.failed[m]:
             tip += f" · {t('why.reason.' + j.reason[m], lang)}"
-        cells.append(html.Span(letter(j, m, lang), className=cls, title=tip, **{"data-m": str(m)}))
+        attrs: dict[str, Any] = {"data-m": str(m)}  # a data-* attribute is not a Python name
+        cells.append(html.Span(letter(j, m, lang), className=cls, title=tip, **attrs))
     return cells
 
 

@@ -12,6 +12,8 @@ for the intervals drawn.
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 import dash_bootstrap_components as dbc
@@ -133,7 +135,7 @@ def fig_heatmap(sweep: sw.Sweep, metric: str, x: str, y: str | None, names: Name
     layout = layout_dict(lang, SIZE, HEIGHT, margin={"l": 20, "r": 20, "t": 30, "b": 20})
     if "y" not in g:
         xs = [_tick(v, lang) for v in g["x"]]
-        data = [{"type": "scatter", "x": xs, "y": list(g["mean"]), "mode": "lines+markers",
+        data: list[dict[str, Any]] = [{"type": "scatter", "x": xs, "y": list(g["mean"]), "mode": "lines+markers",
                  "line": {"width": 3, "color": "#0072B2"}, "marker": {"size": 9},
                  "hovertemplate": f"{names.short[x]} = %{{x}}<br>{label} = %{{y:{fmt}}}<extra></extra>"}]
         layout["xaxis"].update(title={"text": names.params[x]}, type="category")
@@ -144,6 +146,7 @@ def fig_heatmap(sweep: sw.Sweep, metric: str, x: str, y: str | None, names: Name
     counts = g.pivot(index="y", columns="x", values="count").reindex_like(table)
     text = np.vectorize(lambda v: "" if np.isnan(v) else f"{int(v)}")(counts.to_numpy(dtype=float))
     z = table.to_numpy(dtype=float)
+    assert y is not None  # a grid with a y column is a heatmap of two parameters
     data = [{
         "type": "heatmap", "z": [[None if np.isnan(v) else float(v) for v in row] for row in z],
         "x": [_tick(v, lang) for v in table.columns], "y": [_tick(v, lang) for v in table.index],

@@ -32,6 +32,7 @@ Results are kept in a bounded LRU cache by (scenario content hash, replication).
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import multiprocessing
 import os
@@ -267,7 +268,7 @@ class WorkshopRuns:
             try:
                 for i in todo:
                     f = pool.submit(_pool_job, sc, self.settings, i)
-                    f.add_done_callback(lambda f, h=h: self._done(h, f))
+                    f.add_done_callback(functools.partial(self._done, h))
                     futures.append(f)
             except (OSError, BrokenProcessPool) as err:
                 # the pool cannot start (e.g. a forkserver socket path too long for the
@@ -317,7 +318,7 @@ class WorkshopRuns:
                     f = pool.submit(_pool_job, sc, self.settings, 0)
                 except (OSError, BrokenProcessPool):  # no pool: no guesses (request() says why)
                     return
-                f.add_done_callback(lambda f, h=h: self._done(h, f))
+                f.add_done_callback(functools.partial(self._done, h))
                 self._guesses[h] = f
 
     def _done(self, sc_hash: str, f: Future) -> None:

@@ -11,6 +11,8 @@ far as their households behave alike (common random numbers).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import mesa
 import numpy as np
 
@@ -56,7 +58,8 @@ class DematModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, seed: np.random.SeedSequence | int = 0,
-                 population: Households | None = None, trace: np.ndarray | None = None):
+                 population: Households | None = None,
+                 trace: np.ndarray | Callable[[Households], np.ndarray] | None = None):
         self.seed_seq = (seed if isinstance(seed, np.random.SeedSequence)
                          else np.random.SeedSequence(int(seed), spawn_key=(0,)))  # = spawn(1)[0]
         super().__init__(rng=np.random.default_rng(self.seed_seq))

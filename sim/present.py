@@ -656,10 +656,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenario.online_only_2016": ("2016 : prime d'activité 100 % en ligne", "2016: prime d'activité online only"),
     "scenario.counter_closure_rural": ("2016 + 60 % des guichets fermés (rural d'abord)",
                                        "2016 + 60% of counters closed (rural first)"),
-    "scenario.france_services": ("Guichets fermés + France Services qui apprend", "Counters closed + France Services teaching"),
-    "scenario.alternative_route": ("2016 + accueil gardé pour les plus fragiles", "2016 + walk-in kept for the vulnerable"),
-    "scenario.automatic_payment": ("2016 + versement automatique", "2016 + automatic payment"),
-    "scenario.document_safe": ("2016 + coffre-fort numérique", "2016 + digital document safe"),
+    "scenario.france_services": ("Guichets fermés + France Services qui apprend",
+                                 "Counters closed + France Services teaching"),
+    "scenario.alternative_route": ("2016 + accueil gardé pour les plus fragiles",
+                                   "2016 + walk-in kept for the vulnerable"),
+    "scenario.automatic_payment": ("2016 + versement automatique",
+                                   "2016 + automatic payment"),
+    "scenario.document_safe": ("2016 + coffre-fort numérique",
+                               "2016 + digital document safe"),
     "scenario.all_online": ("Tout en ligne (contrefactuel)", "Everything online (counterfactual)"),
 }
 
