@@ -24,7 +24,7 @@ from . import figures_workshop as fw
 from . import i18n
 from .components import dropdown, help_icon, stamp
 from .i18n import t
-from .personas import choose, journeys
+from .personas import PERSONAS, choose, journeys
 from .personas_view import legend, persona_blocks
 from .scenarios import DEFAULT_LEVERS, PRESETS, clean_levers, preset_levers, workshop_scenario
 from .workshop_runs import Rep
@@ -366,7 +366,6 @@ class _Picker:
     """The persona picker's results as :func:`dashboard.personas.choose` and ``journeys`` read them."""
 
     def __init__(self, rep: Rep, benefits: list[str]):
-        from .personas import PERSONAS
         self.benefits = list(benefits)
         self.personas = tuple(p for p in PERSONAS if p.benefit in self.benefits)
         self.slots, self.profiles = rep.slots, rep.profiles

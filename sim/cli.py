@@ -20,22 +20,23 @@ import time
 
 from . import __version__, destination, limits
 from .calibration.cli import register as register_calibrate
+from .cli_args import replications_arg, seed_arg, whole, workers_arg
 from .experiments import runs
 from .experiments.cli import register as register_experiments
 from .experiments.executors import make_executor
-from .params import ScenarioError, show
+from .params import ScenarioError
 from .present import (KEY_METRICS, LEDGER_METRICS, NATIONAL_METRICS, default_lang, number,
                       row_label, table)
 from .present import node as fmt_node
 from .runner import export_population, load_population, run
-from .io import atomic_write
-from .scenario import load as load_scenario
+from .io import WriteError, atomic_write
+from .safe_read import read_bounded
+from .scenario import MAX_FILE_BYTES, load as load_scenario
 from .schema import scenario_schema
 from .texts import error, text
 from .validate import problems
 
 EXIT_INPUT = 2
-MAX_SEED = 2**63 - 1
 
 
 class Parser(argparse.ArgumentParser):
@@ -47,31 +48,6 @@ class Parser(argparse.ArgumentParser):
             message = message[:197] + "..."
         self.exit(EXIT_INPUT, f"{self.prog}: {message}\n")
 
-
-def whole(lo: int, hi: int, what: str = "a whole number"):
-    """argparse type: an integer in ``[lo, hi]`` (refused before any conversion if too long)."""
-    def parse(text: str) -> int:
-        t = text.strip()
-        if len(t) > 20 or not t.lstrip("+-").isascii() or not t.lstrip("+-").isdigit():
-            raise argparse.ArgumentTypeError(f"expected {what} from {lo:,} to {hi:,}, got {show(text, 24)}")
-        v = int(t)
-        if not lo <= v <= hi:
-            raise argparse.ArgumentTypeError(f"expected {what} from {lo:,} to {hi:,}, got {v:,}")
-        return v
-    parse.__name__ = what  # argparse names the type in its messages
-    return parse
-
-
-def seed_arg():
-    return whole(0, MAX_SEED, "a seed")
-
-
-def replications_arg():
-    return whole(1, limits.MAX_REPLICATIONS, "a number of replications")
-
-
-def workers_arg():
-    return whole(1, limits.MAX_WORKERS, "a number of workers")
 
 # One example per command, shown at the end of ``sim COMMAND --help``.
 EXAMPLES = {
@@ -329,7 +305,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def os_error_line(err: OSError) -> str:
     """One line for an error of the file system, naming the file."""
-    from .io import WriteError
     reason = " ".join(str(err.strerror or err).split())
     if isinstance(err, WriteError):
         return (f"{err.filename}: --out: cannot write ({reason}); the files already written are "
@@ -346,8 +321,6 @@ def _preflight(args) -> None:
         return
     if args.out:
         destination.results_dir(args.out)
-    from .safe_read import read_bounded
-    from .scenario import MAX_FILE_BYTES
     read_bounded(args.targets, MAX_FILE_BYTES, source=args.targets, what="targets file")
     limits.check_work(limits.Work(source="calibrate", households=args.households, months=36,
                                   household_months=args.households * 36,

@@ -29,6 +29,8 @@ import re
 import resource
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .agents.households import CLAIM_FIELDS, FIELDS
 from .params import ScenarioError
 
@@ -59,7 +61,6 @@ def replication_bytes(months: int) -> int:
 
 
 def bytes_per_household(n_benefits: int) -> int:
-    import numpy as np
     own = sum(np.dtype(d).itemsize for _, d, _ in FIELDS)
     claims = sum(np.dtype(d).itemsize for _, d, _ in CLAIM_FIELDS) * n_benefits
     return own + claims + WORKING_BYTES

@@ -13,6 +13,7 @@ Errors are :class:`sim.params.ScenarioError`: one line naming the file.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import stat
@@ -90,7 +91,6 @@ def is_regular(path: str | os.PathLike) -> bool:
 
 def file_sha256(path: str | os.PathLike, limit: int, *, what: str = "file") -> str:
     """SHA-256 of a regular file, read in chunks (a 4 GB population file is never in memory)."""
-    import hashlib
     h = hashlib.sha256()
     with open_regular(path, limit, what=what) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

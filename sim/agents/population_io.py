@@ -15,17 +15,22 @@ export → import gives back the very same households (and results).
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from pathlib import Path
 
 import numpy as np
 
+from ..categories import AGE_BAND_BOUNDS
 from ..categories import (AgeBand, Diploma, Equipment, HouseholdType, Intention,
                           InternetRelation, NonConnection, Territory, Tenure)
 from ..io import atomic_write
+from ..limits import check_population
 from ..params import ScenarioError
+from ..safe_read import open_regular
 from .households import FIELDS, Households
+from .population import assign_internet_relation
 
 MAX_ROWS = 50_000_000
 MAX_BYTES = 4 * 1024**3
@@ -90,7 +95,6 @@ def _unknown_column(source: str, header: list[str], position: int) -> ScenarioEr
     column name: a first line naming no known column is not a header at all (a file
     without one would show its first household; ``/etc/passwd`` its first account), and
     a cell that does not look like a name is named by its position."""
-    import difflib
     if not any(c in KNOWN for c in header):
         return ScenarioError("the first line is not a header naming the population's columns "
                              "(age, household_type, ...: those of `sim population`)", source=source,
@@ -160,9 +164,6 @@ def read_csv(path: str | Path, n_benefits: int, rng: np.random.Generator,
     refuses a file whose households would not fit before any is stored, then to parse
     :data:`CHUNK` rows at a time straight into the household arrays.
     """
-    from .population import assign_internet_relation
-    from ..limits import check_population
-    from ..safe_read import open_regular
     source = str(path)
     old_limit = csv.field_size_limit()
     csv.field_size_limit(MAX_FIELD)
@@ -202,7 +203,6 @@ def read_csv(path: str | Path, n_benefits: int, rng: np.random.Generator,
 
 def count_households(path: str | Path) -> int:
     """Household rows of a population file, streamed (its header and row shapes checked)."""
-    from ..safe_read import open_regular
     old_limit = csv.field_size_limit()
     csv.field_size_limit(MAX_FIELD)
     try:
@@ -312,7 +312,6 @@ def _is_number(v: str) -> bool:
 
 def _complete(h: Households, header: list[str], rng: np.random.Generator, sigma: float) -> None:
     """Derive age band, retirement and income quintile; draw missing optional columns."""
-    from ..categories import AGE_BAND_BOUNDS
     if "age_band" not in header:
         edges = np.array([b[0] for b in AGE_BAND_BOUNDS[1:]])
         h.age_band[:] = np.searchsorted(edges, h.age, side="right").astype(np.int8)

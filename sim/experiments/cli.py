@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from .. import destination, limits
+from ..cli_args import replications_arg, seed_arg, whole, workers_arg
 from ..params import ScenarioError, show
 from ..present import (KEY_METRICS, LEDGER_METRICS, bounds, interval, metric_label, node, number,
                        param_label, row_label, table, value)
@@ -34,7 +35,6 @@ EXIT_INPUT = 2
 
 
 def _common(p, replications_default, seed_default):
-    from ..cli import replications_arg, seed_arg, whole, workers_arg
     p.add_argument("--replications", "-r", type=replications_arg(), default=replications_default,
                    help="replications" + (f" (default {replications_default})"
                                           if replications_default else " (default: the sweep file's)"))

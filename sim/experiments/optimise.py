@@ -39,6 +39,7 @@ flight from its store, and ends with the files an uninterrupted search writes.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import sys
@@ -54,6 +55,7 @@ from ..params import ScenarioError
 from ..names import check_name, check_tree, slug
 from ..safe_read import read_bounded
 from ..scenario import MAX_FILE_BYTES, Scenario, read_yaml
+from ..scenario import load as load_scenario
 from ..summary import paired_difference
 from ..texts import text
 from .engine import Plan, Point, execute
@@ -163,7 +165,6 @@ def load_search(path: str | os.PathLike, sets=(), seed: int | None = None,
             raise _err(f"expected a string, got {v!r}", source, k)
 
     # the base scenario, as a sweep's: file or bundled name, extra policies, set, --set
-    from ..scenario import load as load_scenario
     if not isinstance(raw["scenario"], str):
         raise _err("expected a scenario file path or a bundled scenario name", source, "scenario")
     try:
@@ -518,7 +519,6 @@ def write_outputs(out: Path, spec: SearchSpec, trials: list[dict], doc: dict) ->
 
 def load_front(out: str | os.PathLike) -> dict:
     """The front document of a finished search (``front.json``)."""
-    import json
     p = Path(out) / "front.json"
     if not p.is_file():
         raise ScenarioError("no front.json (the search is not finished: rerun it with --resume)",

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import limits
+from ..agents.population_io import count_households
 from ..names import check_name, check_tree, slug
 from ..params import ScenarioError, number, show
+from ..runner import population_path
 from ..safe_read import read_bounded
 from ..scenario import MAX_FILE_BYTES, Scenario, load as load_scenario, read_yaml, resolve_path
 from .tables import Selection, probe_columns
@@ -386,8 +388,6 @@ def sweep_work(spec: SweepSpec, workers: int = 1) -> "limits.Work":
     top = {"population.households": base["population"]["households"], "months": base["months"]}
     pop = base["population"]["file"]
     if pop:  # the households are the file's: counted, not parsed
-        from ..agents.population_io import count_households
-        from ..runner import population_path
         top["population.households"] = count_households(population_path(spec.base))
     for f in spec.factors:
         if f.path in top:
