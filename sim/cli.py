@@ -23,7 +23,7 @@ from .calibration.cli import register as register_calibrate
 from .cli_args import replications_arg, seed_arg, whole, workers_arg
 from .experiments import runs
 from .experiments.cli import register as register_experiments
-from .experiments.executors import make_executor
+from .experiments.executors import kill_all_pools, killed_pools_stuck, make_executor, signal_workers
 from .params import ScenarioError
 from .present import (KEY_METRICS, LEDGER_METRICS, NATIONAL_METRICS, default_lang, number,
                       row_label, table)
@@ -332,7 +332,6 @@ def _terminate(signum, frame):
     # SIGTERM (a scheduler's or the user's kill): the worker processes are killed at once,
     # then the command unwinds like Ctrl+C (the pools are shut down below, out of the handler:
     # the handler may have interrupted a pool holding its own lock)
-    from .experiments.executors import signal_workers
     signal_workers()
     raise KeyboardInterrupt
 
@@ -342,7 +341,6 @@ def main(argv=None) -> int:
     try:
         code = _main(argv)
     finally:
-        from .experiments.executors import killed_pools_stuck
         if argv is None and killed_pools_stuck():
             # the command line, after a signal killed a pool whose manager thread does not end
             # (the interpreter would join it at exit, for ever): nothing is left but to go
@@ -385,7 +383,6 @@ def _main(argv=None) -> int:
               "(finished replications are kept in --out: --resume continues)", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        from .experiments.executors import kill_all_pools
         kill_all_pools()  # Ctrl+C: the workers got SIGINT too; a pool still waiting is ended
         print(text("interrupted", lang), file=sys.stderr)
         return 130

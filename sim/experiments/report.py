@@ -16,6 +16,7 @@ import json
 import os
 from pathlib import Path
 
+import pandas as pd
 import plotly.io as pio
 import pyarrow as pa
 from plotly.offline import get_plotlyjs
@@ -27,6 +28,7 @@ from ..present import (KEY_METRICS, LEDGER_METRICS, NATIONAL_METRICS, interval, 
 from ..scenario import from_dict, policy_index, read_yaml
 from ..texts import text
 from . import figures as F
+from .optimise import COST, load_front
 from .sensitivity import analyse
 from .store import Results, ResultsStore, load_results
 
@@ -288,8 +290,6 @@ def _sweep_body(res: Results, root: Path, figs: _Figures, lang: str) -> str:
 def _optimise_body(root: Path, figs: _Figures, lang: str) -> str:
     """A policy search (``sim optimise``): the levers, the front with paired intervals, and
     the mixes tried by cost and objective."""
-    import pandas as pd
-    from .optimise import COST, load_front
     man = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     spec = man["optimise"]
     doc = load_front(root)
