@@ -166,6 +166,33 @@ def stable_order(x: np.ndarray) -> np.ndarray:
     return (key & np.uint64(0xFFFFFFFF)).astype(np.intp)
 
 
+def record_services(s: dict, model, m: int) -> None:
+    """Capacities, use and refusals of every service in month ``m``, into series ``s``.
+
+    Bookkeeping of the institution agents, which the engine and the per-agent reference
+    share (``model``: either; both hold ``social``, ``associations``, ``counters``, ``phone``).
+    """
+    for t in range(3):
+        ss, a, c = model.social[t], model.associations[t], model.counters[t]
+        s["hours_social_services"][m] += ss.used
+        s["hours_social_core"][m] += ss.core_used
+        s["hours_social_total"][m] += ss.total_hours
+        s["capacity_social_services"][m] += ss.capacity
+        s["capacity_social_core"][m] += ss.core_capacity
+        s["hours_associations"][m] += a.used
+        s["capacity_associations"][m] += a.capacity
+        s["counter_capacity"][m] += c.capacity
+    s["phone_capacity"][m] = model.phone.capacity
+    s["phone_calls_answered"][m] = model.phone.used
+    s["new_turned_away"][m] = sum(s[k][m] for k in TURNED_AWAY.values())
+    s["utilisation_counters"][m] = _share(s["counter_visits"][m], s["counter_capacity"][m])
+    s["utilisation_phone"][m] = _share(s["phone_calls_answered"][m], s["phone_capacity"][m])
+    s["utilisation_social_services"][m] = _share(
+        s["hours_social_services"][m] + s["hours_social_core"][m], s["hours_social_total"][m])
+    s["utilisation_associations"][m] = _share(s["hours_associations"][m],
+                                              s["capacity_associations"][m])
+
+
 class Ledger:
     def __init__(self, model, trace: np.ndarray | None = None):
         months, nb = model.months, model.h.n_benefits
@@ -318,27 +345,7 @@ class Ledger:
             self.household_hours = np.zeros(h.n)
 
     def _services(self, model, m: int) -> None:
-        """Capacities, use and refusals of every service this month."""
-        s = self.series
-        for t in range(3):
-            ss, a, c = model.social[t], model.associations[t], model.counters[t]
-            s["hours_social_services"][m] += ss.used
-            s["hours_social_core"][m] += ss.core_used
-            s["hours_social_total"][m] += ss.total_hours
-            s["capacity_social_services"][m] += ss.capacity
-            s["capacity_social_core"][m] += ss.core_capacity
-            s["hours_associations"][m] += a.used
-            s["capacity_associations"][m] += a.capacity
-            s["counter_capacity"][m] += c.capacity
-        s["phone_capacity"][m] = model.phone.capacity
-        s["phone_calls_answered"][m] = model.phone.used
-        s["new_turned_away"][m] = sum(s[k][m] for k in TURNED_AWAY.values())
-        s["utilisation_counters"][m] = _share(s["counter_visits"][m], s["counter_capacity"][m])
-        s["utilisation_phone"][m] = _share(s["phone_calls_answered"][m], s["phone_capacity"][m])
-        s["utilisation_social_services"][m] = _share(
-            s["hours_social_services"][m] + s["hours_social_core"][m], s["hours_social_total"][m])
-        s["utilisation_associations"][m] = _share(s["hours_associations"][m],
-                                                  s["capacity_associations"][m])
+        record_services(self.series, model, m)
 
     def _groups_by_key(self, b, grouping, eidx, idx, amount_non, cause) -> None:
         """Eligible and non-recipient counts, causes and unclaimed euros per group.

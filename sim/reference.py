@@ -53,8 +53,9 @@ from .benefits import AGENCIES, REGISTRY as BENEFITS
 from .categories import (AfterFailure, AgeBand, Attempt, Channel, ClaimState, DemandReason,
                          Equipment, FailReason, Holder, HouseholdType, Intention, InternetRelation,
                          NonConnection, SubCause, SUBCAUSE_OF, Tenure)
+from .metrics import record_services
 from .metrics import (CAUSE_SERIES, GLOBAL, LODGED_SERIES, PER_BENEFIT, PERSISTENT_MONTHS,
-                      RENEWED_SERIES, SUBCAUSE_SERIES, TURNED_AWAY)
+                      RENEWED_SERIES, SUBCAUSE_SERIES)
 from .model import DematModel, stream
 from .scenario import Scenario
 from .submodels.life_events import KEPT_ON_TURNOVER
@@ -1201,27 +1202,7 @@ class ReferenceModel(mesa.Model):
         self._flows.clear()
         s["mean_skill"][m] = self.skill_sum / self.n
         self.skill_sum = 0.0
-        for t in range(3):
-            ss, a, c = self.social[t], self.associations[t], self.counters[t]
-            s["hours_social_services"][m] += ss.used
-            s["hours_social_core"][m] += ss.core_used
-            s["hours_social_total"][m] += ss.total_hours
-            s["capacity_social_services"][m] += ss.capacity
-            s["capacity_social_core"][m] += ss.core_capacity
-            s["hours_associations"][m] += a.used
-            s["capacity_associations"][m] += a.capacity
-            s["counter_capacity"][m] += c.capacity
-        s["phone_capacity"][m] = self.phone.capacity
-        s["phone_calls_answered"][m] = self.phone.used
-        s["new_turned_away"][m] = sum(s[k][m] for k in TURNED_AWAY.values())
-
-        def share(a, b):
-            return a / b if b > 0 else 0.0
-        s["utilisation_counters"][m] = share(s["counter_visits"][m], s["counter_capacity"][m])
-        s["utilisation_phone"][m] = share(s["phone_calls_answered"][m], s["phone_capacity"][m])
-        s["utilisation_social_services"][m] = share(s["hours_social_services"][m] + s["hours_social_core"][m],
-                                                    s["hours_social_total"][m])
-        s["utilisation_associations"][m] = share(s["hours_associations"][m], s["capacity_associations"][m])
+        record_services(s, self, m)  # the institutions' bookkeeping, shared with the engine
 
     # -- the month ---------------------------------------------------------------------------------
     def step(self) -> None:
