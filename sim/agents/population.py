@@ -26,11 +26,26 @@ def _logistic(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def _pick(rng, probs_rows: np.ndarray) -> np.ndarray:
-    """One categorical draw per row of a (n, k) probability matrix."""
-    cum = np.cumsum(probs_rows, axis=1)
-    u = rng.random(len(probs_rows))[:, None] * cum[:, -1:]
-    return (u >= cum).sum(axis=1).astype(np.int8)
+def _pick(rng, probs: np.ndarray, n: int) -> np.ndarray:
+    """``n`` categorical draws from the probabilities ``probs`` (the same for every draw):
+    the number of cumulative probabilities at or below a scaled uniform."""
+    cum = np.cumsum(probs)
+    u = rng.random(n) * cum[-1]
+    return np.searchsorted(cum, u, side="right").astype(np.int8)
+
+
+def _choice(rng, probs, n: int) -> np.ndarray:
+    """``rng.choice(len(probs), size=n, p=probs)`` as int8, without its checks: the same
+    draws (numpy's own method: a search of one uniform per draw in the normalised
+    cumulative probabilities), for a fraction of the fixed cost on small ``n``."""
+    cdf = np.cumsum(np.asarray(probs, dtype=np.float64))
+    cdf /= cdf[-1]
+    return np.searchsorted(cdf, rng.random(n), side="right").astype(np.int8)
+
+
+CHILDREN_SHARES = np.array([0.45, 0.40, 0.15])  # 1, 2, 3 children (French family sizes, rounded)
+_IS_COUPLE = np.zeros(max(HouseholdType) + 1, dtype=bool)
+_IS_COUPLE[[HouseholdType.couple, HouseholdType.couple_children]] = True
 
 
 def generate(p: dict, n: int, n_benefits: int, rng: np.random.Generator,
@@ -42,7 +57,7 @@ def generate(p: dict, n: int, n_benefits: int, rng: np.random.Generator,
     """
     h = Households(n, n_benefits)
     # -- demography -----------------------------------------------------------
-    band = rng.choice(5, size=n, p=np.asarray(p["age_shares"])).astype(np.int8)
+    band = _choice(rng, p["age_shares"], n)
     lo = np.array([b[0] for b in AGE_BAND_BOUNDS])[band]
     hi = np.array([b[1] for b in AGE_BAND_BOUNDS])[band]
     h.age_band[:] = band
@@ -59,7 +74,7 @@ def generate(p: dict, n: int, n_benefits: int, rng: np.random.Generator,
     htype[single_parent] = HouseholdType.single_parent
     h.household_type[:] = htype
     # 1 to 3 children, French family size distribution (rounded: 45/40/15 %)
-    h.n_children[:] = np.where(kids, 1 + _pick(rng, np.tile([0.45, 0.40, 0.15], (n, 1))), 0)
+    h.n_children[:] = np.where(kids, 1 + _pick(rng, CHILDREN_SHARES, n), 0)
 
     none_p = np.asarray(p["diploma_none_by_age"])[band]
     higher_p = np.asarray(p["diploma_higher_by_age"])[band]
@@ -68,7 +83,7 @@ def generate(p: dict, n: int, n_benefits: int, rng: np.random.Generator,
     dip[u < none_p] = Diploma.none
     dip[u >= 1.0 - higher_p] = Diploma.higher
     h.diploma[:] = dip
-    h.territory[:] = rng.choice(3, size=n, p=np.asarray(p["territory_shares"])).astype(np.int8)
+    h.territory[:] = _choice(rng, p["territory_shares"], n)
 
     # -- income -----------------------------------------------------------------
     draw_income(h, p, rng, np.arange(n))
@@ -152,7 +167,7 @@ def draw_income(h: Households, p: dict, rng: np.random.Generator, idx: np.ndarra
     m = len(idx)
     band = h.age_band[idx]
     retired = h.retired[idx]
-    couple = np.isin(h.household_type[idx], (HouseholdType.couple, HouseholdType.couple_children))
+    couple = _IS_COUPLE[h.household_type[idx]]
     employed = ~retired & (rng.random(m) < np.asarray(p["employment_by_age"])[band])
     dip_factor = np.asarray(p["earnings_by_diploma"])[h.diploma[idx]]
     wage = p["earnings_median"] * dip_factor * np.exp(p["earnings_sigma"] * rng.standard_normal(m))

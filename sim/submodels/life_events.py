@@ -117,14 +117,23 @@ def step(model) -> None:
         draw_other_benefit(h, pop_p, rng, redraw)  # housing benefit follows income
     changed = np.zeros(h.n, dtype=bool)
     changed[redraw] = True
-    changed[turnover(model, rng)] = False  # newcomers' entitlements are set afresh
-    update_entitlements(model, np.flatnonzero(changed), rng)
+    out, entry_draws = turnover(model, rng)
+    changed[out] = False  # newcomers' entitlements are set afresh
+    idx = np.flatnonzero(changed)
+    draws = rng.random((2, h.n_benefits, len(idx))) if len(idx) else None
+    # one pass of the benefit rules for newcomers and changed households (no draw in it)
+    both = np.concatenate([out, idx]) if len(out) and len(idx) else (out if len(out) else idx)
+    amts = amounts(model, View(h, both)) if len(both) else None
+    if len(out):
+        enter_newcomers(model, out, [a[: len(out)] for a in amts], entry_draws)
+    if len(idx):
+        update_entitlements(model, idx, [a[len(out):] for a in amts], draws)
 
 
 KEPT_ON_TURNOVER = ("territory", "counter_rank", "association_rank", "n_helpers")
 
 
-def turnover(model, rng) -> np.ndarray:
+def turnover(model, rng) -> tuple[np.ndarray, np.ndarray | None]:
     """Households move out, die or split; new ones move in (a fresh draw of the generator).
 
     The newcomer keeps the dwelling's territory, its place in the counter and
@@ -140,7 +149,7 @@ def turnover(model, rng) -> np.ndarray:
     leaving[_draw_subset(rng, old, p["mortality_75_plus"])] = True
     out = np.flatnonzero(leaving)
     if len(out) == 0:
-        return out
+        return out, None
     pop_p = model.sc.data["population"]
     new = generate(pop_p, len(out), h.n_benefits, rng, income_edges=h.income_edges)
     for name, _, _ in FIELDS:
@@ -148,29 +157,32 @@ def turnover(model, rng) -> np.ndarray:
             getattr(h, name)[out] = getattr(new, name)
     mark_indirect_users_at(h, out)
     was = h.amount[:, out] > 0
+    for b in range(h.n_benefits):
+        model.ledger.flow("new_exits", int(was[b].sum()), b)
     for name, _, _ in CLAIM_FIELDS:
         getattr(h, name)[:, out] = getattr(new, name)
-    draws = rng.random((2, h.n_benefits, len(out)))
-    view = View(h, out)
-    for b, amt in enumerate(amounts(model, view)):
+    model.ledger.flow("new_households", len(out))
+    return out, rng.random((2, h.n_benefits, len(out)))
+
+
+def enter_newcomers(model, out: np.ndarray, amts: list[np.ndarray], draws: np.ndarray) -> None:
+    """Newcomers ``out``'s amounts ``amts`` (one array per benefit); the eligible know
+    each benefit with its ``knows_on_entry`` and believe themselves eligible with
+    ``belief_on_learning`` (``draws``: two uniforms per benefit and newcomer)."""
+    h, p = model.h, model.p
+    for b, amt in enumerate(amts):
         h.amount[b, out] = amt
         h.knows[b, out] = (amt > 0) & (draws[0, b] < model.knows_on_entry[b])
         h.aware[b, out] = h.knows[b, out] & (draws[1, b] < p["belief_on_learning"])
         model.ledger.flow("new_entries", int((amt > 0).sum()), b)
-        model.ledger.flow("new_exits", int(was[b].sum()), b)
-    model.ledger.flow("new_households", len(out))
-    return out
 
 
-def update_entitlements(model, idx: np.ndarray, rng) -> None:
-    """Recompute amounts for households ``idx``; handle entries and exits."""
+def update_entitlements(model, idx: np.ndarray, amts: list[np.ndarray], draws: np.ndarray) -> None:
+    """New amounts ``amts`` of households ``idx`` (one array per benefit); entries and
+    exits (``draws``: two uniforms per benefit and household)."""
     h = model.h
-    if len(idx) == 0:
-        return
-    view = View(h, idx)
-    draws = rng.random((2, h.n_benefits, len(idx)))
     p = model.p
-    for b, amt in enumerate(amounts(model, view)):
+    for b, amt in enumerate(amts):
         before = h.amount[b, idx] > 0
         after = amt > 0
         h.amount[b, idx] = amt
