@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .present import DEFAULT_LANG
+from .present import DEFAULT_LANG, param_unit
 
 TEXTS: dict[str, tuple[str, str]] = {
     "metric": ("indicateur", "metric"),
@@ -316,8 +316,6 @@ ERRORS_FR: tuple[tuple[str, str], ...] = (
     (r"expected a list of numbers, got (.*)", r"une liste de nombres est attendue, pas \1"),
     (r"expected one of (.*), got (.*)", r"une valeur parmi \1 est attendue, pas \2"),
     (r"expected (\d+) numbers, got (\d+)", r"\1 nombres sont attendus, pas \2"),
-    (r"(.*) is below the minimum (.*)", r"\1 est sous le minimum \2"),
-    (r"(.*) is above the maximum (.*)", r"\1 dépasse le maximum \2"),
     (r"shares must add up to 1 \(they add up to (.*)\)", r"les parts doivent faire 1 (elles font \1)"),
     (r"no such file", "fichier introuvable"),
     (r"is a directory, not a scenario file", "est un dossier, pas un fichier de scénario"),
@@ -342,11 +340,21 @@ ERRORS_FR: tuple[tuple[str, str], ...] = (
 )
 
 
+# "VALUE is below the minimum BOUND UNIT": the unit is a parameter's declared unit
+_BOUND = re.compile(r"(.*) is (below the minimum|above the maximum) (\S+)(?: (.+))?$")
+
+
+def _bound_fr(m: re.Match) -> str:
+    words = "est sous le minimum" if m.group(2).startswith("below") else "dépasse le maximum"
+    unit = f" {param_unit(m.group(4), 'fr')}" if m.group(4) else ""
+    return f"{m.group(1)} {words} {m.group(3)}{unit}"
+
+
 def error(message: str, lang: str = DEFAULT_LANG) -> str:
     """An input error's one line in ``lang`` (French: the known sentences translated)."""
     if lang == "en":
         return message
-    out = message
+    out = _BOUND.sub(_bound_fr, message)
     for pattern, repl in ERRORS_FR:
         out = re.sub(pattern, repl, out)
     return out

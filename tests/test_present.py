@@ -176,7 +176,11 @@ def test_default_language_from_the_locale():
 
 def test_errors_in_french_keep_the_file_and_field():
     msg = "x.yaml: population.households: -3 is below the minimum 1 households"
-    assert T.error(msg, "fr") == "x.yaml: population.households: -3 est sous le minimum 1 households"
+    assert T.error(msg, "fr") == "x.yaml: population.households: -3 est sous le minimum 1 ménages"
+    assert T.error("x.yaml: months: 400 is above the maximum 360 months", "fr") == \
+        "x.yaml: months: 400 dépasse le maximum 360 mois"
+    assert T.error("x.yaml: process.info_base: 2 is above the maximum 1", "fr") == \
+        "x.yaml: process.info_base: 2 dépasse le maximum 1"
     assert T.error(msg, "en") == msg
     assert T.error("x.yaml: foo: unknown key (known keys: a, b)", "fr") == \
         "x.yaml: foo: clé inconnue (clés connues : a, b)"
