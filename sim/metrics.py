@@ -194,8 +194,19 @@ def record_services(s: dict, model, m: int) -> None:
 
 
 class Ledger:
-    def __init__(self, model, trace: np.ndarray | None = None):
+    """Monthly series of one replication and, in the report window, its tables.
+
+    ``tables=False`` keeps the monthly series (everything the simulation does is the
+    same: measurement draws nothing) but skips the report-window tables that only
+    the summary's breakdowns read — groups and their causes, euros and hours, amount
+    bands, receipt of the other benefits, claims by route and age, what followed a
+    failure, the final route snapshot, the concentration index — which cost about a
+    fifth of a small run.  The workshop, which shows none of them, runs this way.
+    """
+
+    def __init__(self, model, trace: np.ndarray | None = None, tables: bool = True):
         months, nb = model.months, model.h.n_benefits
+        self.tables = bool(tables)
         self.months, self.nb = months, nb
         self.scenario = model.sc  # what the series are of: unit costs, represented population
         self.report_start = months - model.sc.data["report_months"]
@@ -215,13 +226,14 @@ class Ledger:
         self.lodged_by_age = np.zeros((len(Channel), len(AgeBand)))  # claims lodged, report window
         self.after_failure = np.zeros((len(Channel), len(AfterFailure)))  # failed route -> next
         self.routes = np.zeros((nb, len(Channel) + 1, len(ROUTE_OUTCOMES)))
-        self.household_hours = np.zeros(model.h.n) if self.report_start <= 0 else None
+        self.household_hours = np.zeros(model.h.n) if self.tables and self.report_start <= 0 else None
         self.trace_idx = None if trace is None else np.asarray(trace, dtype=np.int64)
         self.trace: list[dict] = []
 
     @property
     def in_report(self) -> bool:
-        return self.month >= self.report_start
+        """This month's flows go into the report-window tables."""
+        return self.tables and self.month >= self.report_start
 
     def flow(self, name: str, value: float, benefit: int | None = None) -> None:
         if benefit is None:
@@ -270,7 +282,7 @@ class Ledger:
         order as a plain masked sum.
         """
         h, m, s = model.h, model.month, self.series
-        in_report = m >= self.report_start
+        in_report = self.tables and m >= self.report_start
         grouping = group_key(h) if in_report else None
         codes = group_codes(h) if in_report and grouping is None else None
         income = h.earnings + h.other_income if in_report else h.earnings[:0]
@@ -319,7 +331,7 @@ class Ledger:
                     self.receipt[1, b, c] += (np.count_nonzero(is_non) - nr, nr)
                 ci_non.append(is_non)
                 ci_inc.append(income.take(eidx))
-            if m == self.months - 1:
+            if m == self.months - 1 and self.tables:
                 self._routes(h, b, elig)
         queued = h.state == QUEUED
         s["n_queued"][m] = np.count_nonzero(queued)
@@ -341,7 +353,7 @@ class Ledger:
         if self.trace_idx is not None:
             self._record_trace(model)
         self.month += 1
-        if self.month == self.report_start:
+        if self.tables and self.month == self.report_start:
             self.household_hours = np.zeros(h.n)
 
     def _services(self, model, m: int) -> None:

@@ -55,11 +55,15 @@ class DematModel(mesa.Model):
     trace: household indices whose month-by-month journey is recorded, or a
         callable ``trace(households) -> indices`` evaluated once the population
         and its help network exist (to pick personas by their attributes).
+    tables: False skips the ledger's report-window tables (:class:`sim.metrics.Ledger`):
+        the monthly series and the run are the same; the summary then leaves out the
+        breakdowns those tables give (:data:`sim.summary.TABLE_KEYS`).
     """
 
     def __init__(self, scenario: Scenario, seed: np.random.SeedSequence | int = 0,
                  population: Households | None = None,
-                 trace: np.ndarray | Callable[[Households], np.ndarray] | None = None):
+                 trace: np.ndarray | Callable[[Households], np.ndarray] | None = None,
+                 tables: bool = True):
         self.seed_seq = (seed if isinstance(seed, np.random.SeedSequence)
                          else np.random.SeedSequence(int(seed), spawn_key=(0,)))  # = spawn(1)[0]
         super().__init__(rng=np.random.default_rng(self.seed_seq))
@@ -95,7 +99,7 @@ class DematModel(mesa.Model):
         life_events.initialise(self)
         if callable(trace):
             trace = trace(self.h)
-        self.ledger = Ledger(self, trace=trace)
+        self.ledger = Ledger(self, trace=trace, tables=tables)
         self.running = self.months > 0  # Mesa convention: falls at the horizon
 
     # -- randomness -----------------------------------------------------------

@@ -31,6 +31,12 @@ ONLINE_CHANNELS = (Channel.online_alone, Channel.online_relative, Channel.social
                    Channel.association)
 
 
+# what only the report-window tables give (left out of a run with ``tables=False``; each
+# benefit's ``by_receipt`` too)
+TABLE_KEYS = ("concentration_index", "claims_lodged_by_route_age", "after_failure", "by_group",
+              "group_gaps", "by_amount_band")
+
+
 def replication_summary(ledger, benefit_names: list[str], households: int) -> dict:
     s = ledger.series
     w = slice(ledger.report_start, ledger.months)
@@ -145,6 +151,11 @@ def replication_summary(ledger, benefit_names: list[str], households: int) -> di
     out["by_amount_band"] = {lab: {"non_take_up_rate": _ratio(n[i], e[i])}
                              for i, lab in enumerate(AMOUNT_BAND_LABELS)}
     out.update(national.blocks(ledger, households))  # scaled to the represented population
+    if not getattr(ledger, "tables", True):  # a run without report-window tables
+        for key in TABLE_KEYS:
+            del out[key]
+        for per in out["per_benefit"].values():
+            del per["by_receipt"]
     return out
 
 

@@ -42,3 +42,36 @@ def test_compare_is_deterministic_across_hash_seeds(tmp_path):
         assert r.returncode == 0, r.stderr
         outs.append((tmp_path / str(i) / "differences.csv").read_bytes())
     assert outs[0] == outs[1]
+
+
+def test_a_run_without_report_tables_is_the_same_run():
+    """``tables=False`` (the workshop's runs) skips only measurement: every monthly series
+    but the concentration index (a table-window statistic) and every summary entry outside
+    ``TABLE_KEYS`` are identical; the table-derived entries are left out, not zeroed."""
+    import numpy as np
+
+    import sim
+    from sim.model import DematModel
+    from sim.summary import TABLE_KEYS, leaves, replication_summary
+
+    for name in ("counter_closure_rural", "france_services"):
+        sc = sim.load_scenario(name, sets=["population.households=3000", "months=18",
+                                           "report_months=8"])
+        runs = []
+        for tables in (True, False):
+            m = DematModel(sc, np.random.SeedSequence(31), tables=tables).run()
+            runs.append((m, replication_summary(m.ledger, m.benefit_names, m.h.n)))
+        (full, s_full), (light, s_light) = runs
+        for key, series in full.ledger.series.items():
+            if key != "concentration_index":
+                assert np.array_equal(series, light.ledger.series[key]), (name, key)
+        assert np.array_equal(full.h.state, light.h.state) and np.array_equal(full.h.skill, light.h.skill)
+        assert not light.ledger.series["concentration_index"].any()
+        assert full.ledger.groups["age_band"].sum() > 0 and light.ledger.groups["age_band"].sum() == 0
+        assert set(s_full) - set(s_light) == set(TABLE_KEYS)
+        assert all("by_receipt" not in per for per in s_light["per_benefit"].values())
+        kept = {k: v for k, v in leaves(s_full) if k.split(".")[0] not in TABLE_KEYS
+                and "by_receipt" not in k}
+        light_leaves = dict(leaves(s_light))
+        assert list(light_leaves) == list(kept)
+        assert all(a == b or (a != a and b != b) for a, b in zip(light_leaves.values(), kept.values()))
