@@ -111,6 +111,24 @@ def group_key(h) -> tuple[np.ndarray, dict[str, tuple[int, int]]] | None:
     return key, strides
 
 
+def _stacking(strides: dict[str, tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """(stride, size, offset) columns of the groups of :func:`group_key`, and the number of
+    (group, label) cells: the codes of every group side by side in one range."""
+    st = np.array([v[0] for v in strides.values()], dtype=np.int64)[:, None]
+    sz = np.array([v[1] for v in strides.values()], dtype=np.int64)[:, None]
+    off = np.concatenate([[0], np.cumsum(sz[:, 0])[:-1]])[:, None]
+    return st, sz, off, int(sz.sum())
+
+
+def _spans(strides: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """Each group's (name, first, last + 1) cell in :func:`_stacking`'s range."""
+    out, lo = [], 0
+    for g, (_, size) in strides.items():
+        out.append((g, lo, lo + size))
+        lo += size
+    return out
+
+
 def subcauses(h, b: int, idx: np.ndarray) -> np.ndarray:
     """SubCause code of eligible non-recipients ``idx`` of benefit ``b`` (module docstring)."""
     state = h.state[b].take(idx)
@@ -375,15 +393,23 @@ class Ledger:
         for _, size in strides.values():
             n_cells *= size
         if len(eidx) < n_cells:
-            key_e = key.take(eidx)
-            for g, (stride, size) in strides.items():
-                code_e = (key_e // stride) % size
-                code_non = (key_non // stride) % size
-                self.groups[g][0, b] += np.bincount(code_e, minlength=size)
-                self.groups[g][1, b] += np.bincount(code_non, minlength=size)
-                self.group_causes[g][:, b] += np.bincount(
-                    cause * size + code_non, minlength=n_causes * size).reshape(n_causes, size)
-                self.group_euros[g][b] += np.bincount(code_non, weights=amount_non, minlength=size)
+            # every group's codes stacked, (groups, k), offset so that one bincount counts
+            # them all; a bin only receives its own group's households, in household order
+            # (so the euros add up as one weighted bincount per group would)
+            stride, size, offset, total = _stacking(strides)
+            code_e = (key.take(eidx)[None, :] // stride) % size + offset
+            code_non = (key_non[None, :] // stride) % size + offset
+            n_e = np.bincount(code_e.ravel(), minlength=total)
+            n_non = np.bincount(code_non.ravel(), minlength=total)
+            by_cause = np.bincount((cause[None, :] * total + code_non).ravel(),
+                                   minlength=n_causes * total).reshape(n_causes, total)
+            euros = np.bincount(code_non.ravel(), minlength=total,
+                                weights=np.broadcast_to(amount_non, code_non.shape).ravel())
+            for g, lo, hi in _spans(strides):
+                self.groups[g][0, b] += n_e[lo:hi]
+                self.groups[g][1, b] += n_non[lo:hi]
+                self.group_causes[g][:, b] += by_cause[:, lo:hi]
+                self.group_euros[g][b] += euros[lo:hi]
             return
         cells = [size for _, size in strides.values()][::-1]  # joint table, first group first
         names = list(strides)[::-1]
