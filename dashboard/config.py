@@ -10,6 +10,10 @@ trainer can start ``sim dashboard`` without editing code:
 - ``SIM_DASHBOARD_WORKERS``: processes running replications (default: up to 2);
 - ``SIM_DASHBOARD_MAX_JOBS``: comparisons computed at once (default 2); others wait in
   line, up to ``SIM_DASHBOARD_MAX_WAITING`` (default 8), with a message in their page;
+- ``SIM_DASHBOARD_MEMO``: folder of the workshop's results shared by the server's processes
+  and kept across restarts (:mod:`dashboard.memo`; default
+  ``$XDG_CACHE_HOME/sim-dashboard/memo``, i.e. ``~/.cache/sim-dashboard/memo``); ``off``
+  turns it off.  ``SIM_DASHBOARD_MEMO_MB`` bounds its size (default 256 MB);
 - ``SIM_DASHBOARD_ALLOWED_HOSTS``: extra ``Host`` names the server answers to, comma
   separated (e.g. a name the trainer gives the machine on the workshop's network;
   ``*`` turns the check off).  Loopback names, the bound address and, when bound to every
@@ -38,6 +42,16 @@ def _env_hosts() -> tuple[str, ...]:
     return tuple(h.strip().strip("[]").lower() for h in text.split(",") if h.strip())
 
 
+def _env_memo() -> Path | None:
+    text = os.environ.get("SIM_DASHBOARD_MEMO")
+    if text is None:
+        cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        return Path(cache) / "sim-dashboard" / "memo"
+    if text.strip().lower() in ("", "0", "off", "no", "none", "false"):
+        return None
+    return Path(text).expanduser()
+
+
 @dataclass(frozen=True)
 class Settings:
     workshop_households: int = 20_000  # default workshop size (households)
@@ -49,6 +63,13 @@ class Settings:
     workshop_cache: int = 300  # workshop settings whose replications are kept in memory (LRU)
     workshop_pending: int = 6  # settings whose background replications may wait at once
     workshop_guess_wait: float = 0.5  # seconds a lever waits for its setting being computed ahead
+    # results shared by the server's processes (gunicorn workers, pools) and restarts, on disk
+    # (dashboard/memo.py); None: each process keeps its own, in memory only
+    workshop_memo: Path | None = field(default_factory=_env_memo)
+    workshop_memo_mb: int = field(default_factory=lambda: _env_int("SIM_DASHBOARD_MEMO_MB", 256, lo=0))
+    # seconds a lever waits for its setting being computed by another request (another
+    # participant, maybe in another process) before computing it too
+    workshop_memo_wait: float = 10.0
     compare_households: int = 20_000  # default size of a comparison
     compare_replications: int = 3  # default replications of a comparison
     compare_seed: int = 2016  # root seed shared by compared scenarios (common random numbers)
