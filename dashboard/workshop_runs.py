@@ -26,7 +26,18 @@ Three things make a lever answer in well under a second:
 - **Presets at start-up.**  :meth:`WorkshopRuns.prefetch` computes every preset
   (the usual references) as soon as the dashboard starts.
 
-Results are kept in a bounded LRU cache by (scenario content hash, replication).
+Results are kept in a bounded LRU cache by (scenario content hash, replication), and,
+unless :attr:`Settings.workshop_memo` is ``None``, in a memo on disk
+(:mod:`dashboard.memo`) shared by every process of the server (the gunicorn workers and
+their pools) and by its restarts: a setting computed anywhere is a hit everywhere.  Its
+key is :func:`memo_key` and its folder is named by the code's version, so a result of
+other code never comes back.  A replication being computed by one process is waited
+for, not computed again, by the others (a lever waits up to
+:attr:`Settings.workshop_memo_wait` for another request, up to
+:attr:`Settings.workshop_guess_wait` for a low-priority pool); the pools skip what is
+stored or claimed already, so presets, background replications and guesses are
+computed once for the whole server.  With the memo, pool results go through the disk
+(a process loads a guess only if it is asked for).
 """
 
 from __future__ import annotations
@@ -37,7 +48,8 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections import OrderedDict
+import weakref
+from collections import Counter, OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -52,6 +64,7 @@ from sim.runner import replication_seeds
 from sim.summary import replication_summary
 
 from .config import Settings
+from .memo import Memo, open_memo
 from .personas import PersonaPicker
 from .scenarios import DEFAULT_LEVERS, PRESETS, WORKSHOP_SEED, neighbours, preset_levers, workshop_scenario
 
@@ -145,8 +158,46 @@ def _worker_init(parent: int) -> None:
         pass
 
 
-def _pool_job(sc: sim.Scenario, settings: Settings, index: int) -> Rep:
-    return run_rep(sc, settings, index)
+def memo_key(settings: Settings, sc_hash: str, index: int) -> tuple:
+    """What replication ``index`` of the scenario hashed ``sc_hash`` depends on (the code's
+    version names the memo's folder)."""
+    return ("workshop", sc_hash, int(index), int(settings.workshop_households), int(settings.workshop_months),
+            int(settings.workshop_start), SEED)
+
+
+def process_memo(settings: Settings) -> Memo | None:
+    """This process's memo for ``settings`` (``None``: off, or its folder unusable)."""
+    return open_memo(settings.workshop_memo, settings.workshop_memo_mb * 2**20)
+
+
+def _pool_job(sc: sim.Scenario, settings: Settings, index: int, sc_hash: str) -> Rep | None:
+    """Replication ``index`` of ``sc``, in a pool process.  With a memo, the result is stored
+    there and ``None`` returned; nothing is computed if it is stored or being computed
+    elsewhere already."""
+    memo = process_memo(settings)
+    if memo is None:
+        return run_rep(sc, settings, index)
+    key = memo_key(settings, sc_hash, index)
+    if memo.has(key):
+        return None
+    claim = memo.claim(key, "background")
+    if claim is None:  # another process computes it
+        return None
+    try:
+        if memo.has(key):  # stored between the look and the claim
+            return None
+        rep = run_rep(sc, settings, index)
+        return None if memo.put(key, rep) else rep
+    finally:
+        claim.release()
+
+
+def _guess_job(levers: dict, settings: Settings) -> tuple[str, Rep | None]:
+    """Replication 0 of the setting ``levers``, computed ahead (in a pool process, which
+    builds the scenario): its content hash, and :func:`_pool_job`'s answer."""
+    sc = workshop_scenario(levers, settings)
+    h = sc.content_hash()
+    return h, _pool_job(sc, settings, 0, h)
 
 
 # -- in the server: cache, first replication, background replications ------------------------
@@ -164,11 +215,18 @@ class WorkshopRuns:
         self.workers = max(0, settings.workers if workers is None else workers)
         self._cache: OrderedDict[tuple, Rep] = OrderedDict()
         self._pending: OrderedDict[str, list[Future]] = OrderedDict()  # content hash -> futures
-        self._guesses: dict[str, Future] = {}  # content hash -> replication 0, computed ahead
-        self._scenarios: dict[tuple, sim.Scenario] = {}
+        self._guesses: dict[tuple, Future] = {}  # levers -> replication 0, computed ahead
+        self._scenarios: dict[tuple, sim.Scenario] = {}  # levers -> scenario
+        self._lever_hashes: dict[tuple, str] = {}  # levers -> content hash (built here or guessed)
+        self._lever_of: dict[str, tuple] = {}  # content hash -> levers (scenarios built here)
         self._lock = threading.RLock()
+        self._hashes: dict[int, tuple[weakref.ref, str]] = {}  # id(scenario) -> its content hash
         self._pool: ProcessPoolExecutor | None = None
         self._closed = False
+        self.memo = process_memo(settings)
+        # replications this process ran ("computed"), loaded from the memo ("memo"), or
+        # waited for while another process ran them ("waited"); its pool's are not counted
+        self.counts: Counter[str] = Counter()
 
     # scenarios are built once per setting (validation is not free)
     def scenario(self, levers: dict) -> sim.Scenario:
@@ -177,20 +235,95 @@ class WorkshopRuns:
             sc = self._scenarios.get(key)
         if sc is None:
             sc = workshop_scenario(levers, self.settings)
+            h = self._hash(sc)
             with self._lock:
                 self._scenarios[key] = sc
-                while len(self._scenarios) > 4 * self.settings.workshop_cache:
+                self._lever_hashes[key] = h
+                self._lever_of[h] = key
+                bound = 4 * self.settings.workshop_cache
+                while len(self._scenarios) > bound:
                     self._scenarios.pop(next(iter(self._scenarios)))
+                while len(self._lever_hashes) > bound:
+                    self._lever_hashes.pop(next(iter(self._lever_hashes)))
+                while len(self._lever_of) > bound:
+                    self._lever_of.pop(next(iter(self._lever_of)))
         return sc
+
+    def _hash(self, sc: sim.Scenario) -> str:
+        """``sc.content_hash()``, computed once per scenario object (a poll asks for it a dozen
+        times: 0.25 ms each; workshop scenarios are not modified once built)."""
+        hit = self._hashes.get(id(sc))
+        if hit is not None and hit[0]() is sc:
+            return hit[1]
+        h = sc.content_hash()
+        ident = id(sc)
+        with self._lock:
+            self._hashes[ident] = (weakref.ref(sc, lambda _: self._hashes.pop(ident, None)), h)
+        return h
 
     # -- cache -------------------------------------------------------------------------------
     def get(self, sc: sim.Scenario, index: int) -> Rep | None:
-        key = (sc.content_hash(), index)
+        """Replication ``index`` of ``sc`` if computed: in this process, or in the memo."""
+        h = self._hash(sc)
+        key = (h, index)
         with self._lock:
             rep = self._cache.get(key)
             if rep is not None:
                 self._cache.move_to_end(key)
+                return rep
+        if self.memo is None:
+            return None
+        rep = self.memo.get(memo_key(self.settings, h, index))
+        if rep is not None:
+            self._count("memo")
+            self._put(h, rep)
+        return rep
+
+    def _count(self, what: str) -> None:
+        with self._lock:
+            self.counts[what] += 1
+
+    def _known(self, sc_hash: str, index: int) -> bool:
+        """Computed (here or in the memo), or being computed by another process: nothing to ask."""
+        with self._lock:
+            if (sc_hash, index) in self._cache:
+                return True
+        if self.memo is None:
+            return False
+        key = memo_key(self.settings, sc_hash, index)
+        return self.memo.has(key) or self.memo.holder(key) is not None
+
+    def _compute(self, sc: sim.Scenario, sc_hash: str, index: int, background_wait: float) -> Rep:
+        """Replication ``index`` of ``sc`` in this thread, stored in the memo; if another
+        process's request computes it already, its result is waited for (up to
+        ``workshop_memo_wait``; a low-priority pool's, up to ``background_wait``)."""
+        memo = self.memo
+        if memo is None:
+            self._count("computed")
+            return run_rep(sc, self.settings, index)
+        key = memo_key(self.settings, sc_hash, index)
+        claim = memo.claim(key, "request")
+        if claim is None:
+            holder = memo.holder(key)
+            wait = 0.0 if holder is None else (
+                self.settings.workshop_memo_wait if holder.role == "request" else background_wait)
+            rep = memo.wait(key, wait)
+            if rep is not None:
+                self._count("waited")
+                return rep
+            claim = memo.claim(key, "request")  # None: still theirs (timed out), computed here too
+        try:
+            rep = memo.get(key) if claim is not None else None  # stored just before the claim
+            if rep is None:
+                self._count("computed")
+                rep = run_rep(sc, self.settings, index)
+                memo.put(key, rep)
+            else:
+                self._count("memo")
             return rep
+        finally:
+            if claim is not None:
+                claim.release()
 
     def _put(self, sc_hash: str, rep: Rep) -> None:
         with self._lock:
@@ -215,18 +348,22 @@ class WorkshopRuns:
         requested in the background."""
         rep = self.get(sc, 0)
         if rep is None:
-            h = sc.content_hash()
+            h = self._hash(sc)
             with self._lock:
-                guess = self._guesses.get(h)
+                guess = self._guesses.get(self._lever_of.get(h, ()))
+            background_wait = self.settings.workshop_guess_wait
             if guess is not None and guess.running():  # computed ahead, nearly there: wait for it
                 try:
-                    rep = guess.result(timeout=self.settings.workshop_guess_wait)
+                    rep = guess.result(timeout=background_wait)[1]
                 except Exception:  # timed out, cancelled or failed: compute it here
                     rep = None
+                if rep is None:  # stored in the memo (or computed by another process: waited for)
+                    rep = self.get(sc, 0)
+                background_wait = 0.0  # waited for a pool already
             elif guess is not None:
                 guess.cancel()  # not started: this thread is faster
             if rep is None:
-                rep = run_rep(sc, self.settings, 0)
+                rep = self._compute(sc, h, 0, background_wait)
             self._put(h, rep)
         self.request(sc)
         return rep
@@ -250,14 +387,15 @@ class WorkshopRuns:
         """
         if self._closed:
             return
-        h = sc.content_hash()
-        todo = [i for i in range(first, self.replications) if self.get(sc, i) is None]
+        h = self._hash(sc)
+        todo = [i for i in range(first, self.replications) if not self._known(h, i)]
         if not todo:
             return
         pool = self.pool()
         if pool is None:
             for i in todo:
-                self._put(h, run_rep(sc, self.settings, i))
+                if self.get(sc, i) is None:
+                    self._put(h, self._compute(sc, h, i, self.settings.workshop_guess_wait))
             return
         with self._lock:
             live = self._pending.get(h)
@@ -267,7 +405,7 @@ class WorkshopRuns:
             futures = []
             try:
                 for i in todo:
-                    f = pool.submit(_pool_job, sc, self.settings, i)
+                    f = pool.submit(_pool_job, sc, self.settings, i, h)
                     f.add_done_callback(functools.partial(self._done, h))
                     futures.append(f)
             except (OSError, BrokenProcessPool) as err:
@@ -285,7 +423,7 @@ class WorkshopRuns:
         if fallback:
             for i in todo:
                 if self.get(sc, i) is None:
-                    self._put(h, run_rep(sc, self.settings, i))
+                    self._put(h, self._compute(sc, h, i, self.settings.workshop_guess_wait))
             return
         with self._lock:
             # settings nobody looks at any more: their work not started yet is dropped
@@ -296,30 +434,46 @@ class WorkshopRuns:
 
     def speculate(self, levers: dict) -> None:
         """Replication 0 of every setting one step away from ``levers``, in the background
-        (queued after the work already asked for); older guesses not among them are dropped."""
+        (queued after the work already asked for); older guesses not among them are dropped.
+
+        The pool builds the guesses' scenarios (12 of them: 40 ms) and skips those stored
+        or being computed elsewhere; this process only skips those it knows are done."""
         pool = self.pool()
         if pool is None:
             return
         wanted = {}
         for lv in neighbours(levers):
-            sc = self.scenario(lv)
-            if self.get(sc, 0) is None:
-                wanted[sc.content_hash()] = sc
+            key = levers_key(lv)
+            with self._lock:
+                h = self._lever_hashes.get(key)
+            if h is None or not (self._known(h, 0) or h in self._pending):
+                wanted[key] = lv
         with self._lock:
-            for h, f in list(self._guesses.items()):
-                if h not in wanted and not f.running():
+            for key, f in list(self._guesses.items()):
+                if key not in wanted and not f.running():
                     f.cancel()
                 if f.done() or f.cancelled():
-                    self._guesses.pop(h, None)
-            for h, sc in wanted.items():
-                if h in self._guesses or h in self._pending:
+                    self._guesses.pop(key, None)
+            for key, lv in wanted.items():
+                if key in self._guesses:
                     continue
                 try:
-                    f = pool.submit(_pool_job, sc, self.settings, 0)
+                    f = pool.submit(_guess_job, lv, self.settings)
                 except (OSError, BrokenProcessPool):  # no pool: no guesses (request() says why)
                     return
-                f.add_done_callback(functools.partial(self._done, h))
-                self._guesses[h] = f
+                f.add_done_callback(functools.partial(self._guessed, key))
+                self._guesses[key] = f
+
+    def _guessed(self, key: tuple, f: Future) -> None:
+        if f.cancelled() or f.exception() is not None:
+            return self._done("", f)  # says why, once
+        h, rep = f.result()
+        with self._lock:
+            self._lever_hashes[key] = h
+            while len(self._lever_hashes) > 4 * self.settings.workshop_cache:
+                self._lever_hashes.pop(next(iter(self._lever_hashes)))
+        if rep is not None:  # None: in the memo, or computed by another process
+            self._put(h, rep)
 
     def _done(self, sc_hash: str, f: Future) -> None:
         if f.cancelled():
@@ -337,7 +491,9 @@ class WorkshopRuns:
             elif not self._closed:
                 log.warning("workshop replication failed: %s", err)
             return
-        self._put(sc_hash, f.result())
+        rep = f.result()
+        if rep is not None:  # None: in the memo, or computed by another process
+            self._put(sc_hash, rep)
         with self._lock:
             futures = self._pending.get(sc_hash)
             if futures is not None and all(x.done() for x in futures):
@@ -381,3 +537,6 @@ class WorkshopRuns:
             self._guesses.clear()
         if pool is not None:  # killed, not waited for: SIGTERM ends the server at once
             kill_pool(pool)
+        if self.counts:
+            log.info("workshop replications in process %d: %s", os.getpid(),
+                     ", ".join(f"{n} {what}" for what, n in sorted(self.counts.items())))

@@ -15,12 +15,12 @@ from dashboard.personas_view import persona_blocks, sentence
 from dashboard.scenarios import (PRESETS, WORKSHOP_SEED, clean_levers, neighbours, preset_levers,
                                  workshop_scenario)
 from dashboard.tab_workshop import _Picker, save_payload
-from dashboard.workshop_runs import SERIES, Rep, WorkshopRuns, run_rep
+from dashboard.workshop_runs import SERIES, Rep, WorkshopRuns, levers_key, memo_key, run_rep
 from sim.metrics import CAUSE_SERIES
 from sim.runner import replication_seeds, run_replication
 
 SMALL = Settings(workshop_households=3000, workshop_months=18, workshop_start=6, workshop_replications=3,
-                 workers=0)
+                 workers=0, workshop_memo=None)  # this process computes everything (the memo: test_memo.py)
 
 
 @pytest.mark.parametrize("preset", ["closure", "france_services", "automatic"])
@@ -157,9 +157,9 @@ def test_personas_are_chosen_by_their_attributes_on_the_baseline_and_shown_in_bo
         assert len(blocks) == 5 and all(isinstance(c, Change) for c in changes)
 
 
-def test_background_replications_arrive_and_guesses_are_cancelled():
+def test_background_replications_arrive_and_guesses_are_cancelled(tmp_path):
     s = Settings(workshop_households=2000, workshop_months=14, workshop_start=6, workshop_replications=3,
-                 workers=1)
+                 workers=1, workshop_memo=tmp_path)  # a fresh memo: the pool computes, through it
     runs = WorkshopRuns(s)
     try:
         sc = runs.scenario(preset_levers("closure"))
@@ -172,11 +172,21 @@ def test_background_replications_arrive_and_guesses_are_cancelled():
         # the same replications as computed in this process
         assert runs.reps(sc)[2].summary["non_take_up_rate"] == run_rep(sc, s, 2).summary["non_take_up_rate"]
         runs.speculate(preset_levers("closure"))
-        wanted = {runs.scenario(n).content_hash() for n in neighbours(preset_levers("closure"))}
+        wanted = {levers_key(n) for n in neighbours(preset_levers("closure"))}
         assert set(runs._guesses) <= wanted and runs._guesses
         runs.speculate(preset_levers("p2013"))  # moved far: guesses for the old neighbours go
-        others = {runs.scenario(n).content_hash() for n in neighbours(preset_levers("p2013"))}
-        assert all(h in others or f.running() or f.done() for h, f in runs._guesses.items())
+        others = {levers_key(n) for n in neighbours(preset_levers("p2013"))}
+        assert all(k in others or f.running() or f.done() for k, f in runs._guesses.items())
+        # a guess computed ahead is a hit for its lever (through the memo: the pool stored it)
+        ahead = neighbours(preset_levers("p2013"))[0]
+        deadline = time.monotonic() + 120
+        while not runs.memo.has(memo_key(s, runs.scenario(ahead).content_hash(), 0)) and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+        computed = runs.counts["computed"]
+        rep = runs.first(runs.scenario(ahead))
+        assert runs.counts["computed"] == computed
+        assert rep.summary["non_take_up_rate"] == run_rep(runs.scenario(ahead), s, 0).summary["non_take_up_rate"]
     finally:
         runs.close()
 
