@@ -352,13 +352,14 @@ class WorkshopRuns:
             with self._lock:
                 guess = self._guesses.get(self._lever_of.get(h, ()))
             background_wait = self.settings.workshop_guess_wait
-            if guess is not None and guess.running():  # computed ahead, nearly there: wait for it
+            if guess is not None and self.memo is None and guess.running():
+                # computed ahead, nearly there: wait for it (with the memo, a guess that has
+                # started holds a claim, waited for in _compute; "running" here also means
+                # queued next in line for the pool)
                 try:
                     rep = guess.result(timeout=background_wait)[1]
                 except Exception:  # timed out, cancelled or failed: compute it here
                     rep = None
-                if rep is None:  # stored in the memo (or computed by another process: waited for)
-                    rep = self.get(sc, 0)
                 background_wait = 0.0  # waited for a pool already
             elif guess is not None:
                 guess.cancel()  # not started: this thread is faster
