@@ -17,6 +17,11 @@ loopback is contacted; the machine's load average is printed before and after.
     .venv/bin/python benchmarks/load_dashboard.py -n 5 -d 10         # the test suite's version
     .venv/bin/python benchmarks/load_dashboard.py --url http://127.0.0.1:8050   # a running server
 
+The workshop's results memo (``dashboard/memo.py``, shared by the gunicorn workers and kept
+across restarts) is reported with its number of results before and after: a warm memo
+makes the run cheaper.  For a cold run give the server a fresh folder:
+``SIM_DASHBOARD_MEMO=$(mktemp -d) .venv/bin/python benchmarks/load_dashboard.py``.
+
 Acceptance (issue 8, then issue 12 with a move every 2-6 s): 0 errors and p95 <= 2 s for 30
 participants over 60 s.
 """
@@ -256,9 +261,24 @@ def warm(url: str, workers: int) -> None:
         t.join()
 
 
+def memo_state() -> tuple[str, int | None]:
+    """The server's memo folder for this code and the results in it (``None``: memo off).
+    Read as the server will (its settings come from the same environment)."""
+    sys.path.insert(0, str(REPO))
+    from dashboard.config import Settings
+    from dashboard.memo import SUFFIX, Memo
+
+    root = Settings().workshop_memo
+    if root is None:
+        return "off", None
+    folder = Memo(root, 1).dir
+    return str(folder), len(list(folder.glob("*" + SUFFIX))) if folder.is_dir() else 0
+
+
 def run_load(participants: int = 30, duration: float = 60.0, url: str | None = None, workers: int = 2,
              threads: int = 16, think: tuple[float, float] = (2.0, 6.0), seed: int = 1) -> dict:
     proc = None
+    memo_dir, memo_before = memo_state()
     if url is None:
         url = f"http://127.0.0.1:{free_port()}"
         proc = start_gunicorn(urlparse(url).port, workers, threads)
@@ -284,6 +304,7 @@ def run_load(participants: int = 30, duration: float = 60.0, url: str | None = N
                    server=f"gunicorn --workers {workers} --threads {threads}" if proc else url,
                    hung_participants=hung)
         out["errors"] += hung
+        out["memo"] = {"folder": memo_dir, "results_before": memo_before, "results_after": memo_state()[1]}
         return out
     finally:
         if proc is not None:
@@ -315,6 +336,9 @@ def main(argv=None) -> int:
           f"{res['requests']} requests, {res['errors']} errors, p50 {res['p50_s']} s, "
           f"p95 {res['p95_s']} s, max {res['max_s']} s; load average before {res['loadavg_before']}, "
           f"after {res['loadavg_after']} ({os.cpu_count()} CPUs)")
+    memo = res["memo"]
+    print(f"  memo {memo['folder']}: {memo['results_before']} results before the server started, "
+          f"{memo['results_after']} after the run")
     for kind, v in res["by_kind"].items():
         print(f"  {kind:7s} {v['requests']:5d} requests  p50 {v['p50_s']} s  p95 {v['p95_s']} s")
     for e in res["first_errors"]:
