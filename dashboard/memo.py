@@ -93,7 +93,8 @@ def code_version() -> str:
     """What the workshop's results depend on besides their key: the source and data files of
     ``sim`` and the ``.py`` files of ``dashboard`` as imported (the files that actually run,
     wherever they are installed; the dashboard's assets draw, they never compute), and the
-    versions of Python, numpy, scipy and mesa.  Computed once per process (about 10 ms)."""
+    versions of Python, numpy, scipy and mesa.  Computed once per process (about 20 ms), as
+    soon as :mod:`dashboard.workshop_runs` is imported."""
     if not _VERSION:
         import dashboard
         import sim

@@ -64,11 +64,16 @@ from sim.runner import replication_seeds
 from sim.summary import replication_summary
 
 from .config import Settings
-from .memo import Memo, open_memo
+from .memo import Memo, code_version, open_memo
 from .personas import PersonaPicker
 from .scenarios import DEFAULT_LEVERS, PRESETS, WORKSHOP_SEED, neighbours, preset_levers, workshop_scenario
 
 log = logging.getLogger(__name__)
+
+# the memo's folder is named by the code this process loaded: hashed now, at import (a
+# pool's forkserver imports this module when it starts), not when the memo is first used
+# (files edited meanwhile would name a folder for code that did not run)
+CODE_VERSION = code_version()
 
 SEED = WORKSHOP_SEED  # root seed of every workshop run (the scenario files it saves say it)
 
