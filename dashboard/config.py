@@ -14,6 +14,8 @@ trainer can start ``sim dashboard`` without editing code:
   and kept across restarts (:mod:`dashboard.memo`; default
   ``$XDG_CACHE_HOME/sim-dashboard/memo``, i.e. ``~/.cache/sim-dashboard/memo``); ``off``
   turns it off.  ``SIM_DASHBOARD_MEMO_MB`` bounds its size (default 256 MB);
+- ``SIM_DASHBOARD_FIRST_WORKERS``: processes computing the workshop levers' first
+  replications (default: up to 2; 0: in the request's thread);
 - ``SIM_DASHBOARD_ALLOWED_HOSTS``: extra ``Host`` names the server answers to, comma
   separated (e.g. a name the trainer gives the machine on the workshop's network;
   ``*`` turns the check off).  Loopback names, the bound address and, when bound to every
@@ -70,6 +72,11 @@ class Settings:
     # seconds a lever waits for its setting being computed by another request (another
     # participant, maybe in another process) before computing it too
     workshop_memo_wait: float = 10.0
+    # processes (normal priority) computing levers' first replications, so that levers moved
+    # at once run on every core (a server process runs one Python thread at a time); 0: in
+    # the request's thread
+    workshop_first_workers: int = field(default_factory=lambda: _env_int(
+        "SIM_DASHBOARD_FIRST_WORKERS", min(2, os.cpu_count() or 1), lo=0))
     compare_households: int = 20_000  # default size of a comparison
     compare_replications: int = 3  # default replications of a comparison
     compare_seed: int = 2016  # root seed shared by compared scenarios (common random numbers)

@@ -197,6 +197,58 @@ def _pool_job(sc: sim.Scenario, settings: Settings, index: int, sc_hash: str) ->
         claim.release()
 
 
+def _wait_for_other(memo: Memo, key: tuple, settings: Settings, background_wait: float) -> Rep | None:
+    """The result of ``key`` if another process is computing it and stores it in time: up to
+    ``workshop_memo_wait`` for a request, ``background_wait`` for a low-priority pool."""
+    holder = memo.holder(key)
+    if holder is None:
+        return None
+    return memo.wait(key, settings.workshop_memo_wait if holder.role == "request" else background_wait)
+
+
+def compute(sc: sim.Scenario, settings: Settings, sc_hash: str, index: int,
+            background_wait: float) -> tuple[Rep, str]:
+    """Replication ``index`` of ``sc`` at normal priority, through the memo: stored there if
+    computed; if another process computes it already, its result is waited for (see
+    :func:`_wait_for_other`).  Also says how it came: ``"computed"``, ``"waited"`` or ``"memo"``."""
+    memo = process_memo(settings)
+    if memo is None:
+        return run_rep(sc, settings, index), "computed"
+    key = memo_key(settings, sc_hash, index)
+    claim = memo.claim(key, "request")
+    if claim is None:
+        rep = _wait_for_other(memo, key, settings, background_wait)
+        if rep is not None:
+            return rep, "waited"
+        claim = memo.claim(key, "request")  # None: still theirs (timed out), computed here too
+    try:
+        rep = memo.get(key) if claim is not None else None  # stored just before the claim
+        if rep is not None:
+            return rep, "memo"
+        rep = run_rep(sc, settings, index)
+        memo.put(key, rep)
+        return rep, "computed"
+    finally:
+        if claim is not None:
+            claim.release()
+
+
+def _first_init(parent: int, settings: Settings) -> None:
+    """First-replication processes run at normal priority, die with the server, and build
+    the shared start of replication 0 before their first lever."""
+    die_with_parent(parent)
+    prefix(settings, 0)
+
+
+def _first_job(sc: sim.Scenario, settings: Settings, index: int, sc_hash: str,
+               background_wait: float) -> tuple[Rep, str]:
+    return compute(sc, settings, sc_hash, index, background_wait)
+
+
+def _nothing() -> None:
+    return None
+
+
 def _guess_job(levers: dict, settings: Settings) -> tuple[str, Rep | None]:
     """Replication 0 of the setting ``levers``, computed ahead (in a pool process, which
     builds the scenario): its content hash, and :func:`_pool_job`'s answer."""
@@ -227,6 +279,8 @@ class WorkshopRuns:
         self._lock = threading.RLock()
         self._hashes: dict[int, tuple[weakref.ref, str]] = {}  # id(scenario) -> its content hash
         self._pool: ProcessPoolExecutor | None = None
+        self.first_workers = max(0, settings.workshop_first_workers)
+        self._first_pool: ProcessPoolExecutor | None = None
         self._closed = False
         self.memo = process_memo(settings)
         # replications this process ran ("computed"), loaded from the memo ("memo"), or
@@ -299,36 +353,33 @@ class WorkshopRuns:
         return self.memo.has(key) or self.memo.holder(key) is not None
 
     def _compute(self, sc: sim.Scenario, sc_hash: str, index: int, background_wait: float) -> Rep:
-        """Replication ``index`` of ``sc`` in this thread, stored in the memo; if another
-        process's request computes it already, its result is waited for (up to
-        ``workshop_memo_wait``; a low-priority pool's, up to ``background_wait``)."""
+        """Replication ``index`` of ``sc`` now (:func:`compute`): replication 0 in a process of
+        the first-replication pool if there is one, else in this thread."""
         memo = self.memo
-        if memo is None:
-            self._count("computed")
-            return run_rep(sc, self.settings, index)
-        key = memo_key(self.settings, sc_hash, index)
-        claim = memo.claim(key, "request")
-        if claim is None:
-            holder = memo.holder(key)
-            wait = 0.0 if holder is None else (
-                self.settings.workshop_memo_wait if holder.role == "request" else background_wait)
-            rep = memo.wait(key, wait)
+        if memo is not None:  # another process computes it: wait here, not in a pool process
+            rep = _wait_for_other(memo, memo_key(self.settings, sc_hash, index), self.settings, background_wait)
             if rep is not None:
                 self._count("waited")
                 return rep
-            claim = memo.claim(key, "request")  # None: still theirs (timed out), computed here too
-        try:
-            rep = memo.get(key) if claim is not None else None  # stored just before the claim
-            if rep is None:
-                self._count("computed")
-                rep = run_rep(sc, self.settings, index)
-                memo.put(key, rep)
-            else:
-                self._count("memo")
-            return rep
-        finally:
-            if claim is not None:
-                claim.release()
+            background_wait = 0.0
+        pool = self.first_pool() if index == 0 else None
+        if pool is not None:
+            try:
+                rep, how = pool.submit(_first_job, sc, self.settings, index, sc_hash, background_wait).result()
+            except (OSError, BrokenProcessPool) as err:  # cannot start, or killed: here, this time
+                with self._lock:
+                    broken, self._first_pool = self._first_pool, None
+                    if isinstance(err, OSError):  # cannot start: never again
+                        self.first_workers = 0
+                if broken is not None and not self._closed:
+                    log.warning("workshop first-replication processes unavailable (%s); computing in the "
+                                "server", err)
+                    broken.shutdown(wait=False, cancel_futures=True)
+                rep, how = compute(sc, self.settings, sc_hash, index, background_wait)
+        else:
+            rep, how = compute(sc, self.settings, sc_hash, index, background_wait)
+        self._count(how)
+        return rep
 
     def _put(self, sc_hash: str, rep: Rep) -> None:
         with self._lock:
@@ -373,6 +424,21 @@ class WorkshopRuns:
             self._put(h, rep)
         self.request(sc)
         return rep
+
+    def first_pool(self) -> ProcessPoolExecutor | None:
+        """Processes at normal priority that run levers' first replications: a server process
+        runs one Python thread at a time, so two levers computed in its threads take twice as
+        long; in these processes they run on every core (``None``: in the request's thread)."""
+        if self.first_workers < 1 or self._closed:
+            return None
+        with self._lock:
+            if self._first_pool is None:
+                ctx = multiprocessing.get_context("forkserver")
+                ctx.set_forkserver_preload(["sim.model", "dashboard.workshop_runs"])
+                self._first_pool = ProcessPoolExecutor(max_workers=self.first_workers, mp_context=ctx,
+                                                       initializer=_first_init,
+                                                       initargs=(os.getpid(), self.settings))
+            return self._first_pool
 
     # -- the other replications, in the background ---------------------------------------------
     def pool(self) -> ProcessPoolExecutor | None:
@@ -529,20 +595,35 @@ class WorkshopRuns:
                 log.warning("workshop warm-up failed: %s", err)
 
     def warm_up(self) -> None:
-        """Build this process's shared start for replication 0 (the first lever is then fast)."""
-        prefix(self.settings, 0)
+        """Start the first-replication processes (each builds its shared start for replication
+        0: the first lever is then fast), or, without them, build it in this process."""
+        pool = self.first_pool()
+        if pool is None:
+            prefix(self.settings, 0)
+            return
+        try:  # one job each: processes start on demand, one per job that finds none idle
+            for f in [pool.submit(_nothing) for _ in range(self.first_workers)]:
+                f.result()
+        except (OSError, BrokenProcessPool) as err:
+            log.warning("workshop first-replication processes unavailable (%s); computing in the server", err)
+            with self._lock:
+                self.first_workers, self._first_pool = 0, None
+            kill_pool(pool)
+            prefix(self.settings, 0)
 
     def close(self) -> None:
         self._closed = True
         with self._lock:
             pool, self._pool = self._pool, None
+            first, self._first_pool = self._first_pool, None
             for futures in [*self._pending.values(), *([g] for g in self._guesses.values())]:
                 for f in futures:
                     f.cancel()
             self._pending.clear()
             self._guesses.clear()
-        if pool is not None:  # killed, not waited for: SIGTERM ends the server at once
-            kill_pool(pool)
+        for p in (pool, first):  # killed, not waited for: SIGTERM ends the server at once
+            if p is not None:
+                kill_pool(p)
         if self.counts:
             log.info("workshop replications in process %d: %s", os.getpid(),
                      ", ".join(f"{n} {what}" for what, n in sorted(self.counts.items())))

@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -29,8 +30,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def tiny(memo, **kw) -> Settings:
     return Settings(**{"workshop_households": 2000, "workshop_months": 14, "workshop_start": 6,
-                       "workshop_replications": 2, "workers": 0, "workshop_memo": memo,
-                       "workshop_memo_wait": 600.0, **kw})
+                       "workshop_replications": 2, "workers": 0, "workshop_first_workers": 0,
+                       "workshop_memo": memo, "workshop_memo_wait": 600.0, **kw})
 
 
 def series_digest(rep) -> str:
@@ -267,3 +268,32 @@ def test_a_lever_waits_for_another_request_but_not_long_for_a_pool(tmp_path, rol
         assert runs.counts["computed"] == 0 and runs.counts["waited"] + runs.counts["memo"] == 1
     else:
         assert runs.counts == {"computed": 1}
+
+
+@pytest.mark.parametrize("memo", [True, False])
+def test_first_replications_run_in_their_own_processes_and_survive_one_killed(tmp_path, memo):
+    """Levers' first replications run in a normal-priority process (levers moved at once use
+    every core): the same result as here; if that process is killed, the lever is computed
+    anyway and a new process starts for the next one."""
+    s = tiny(tmp_path if memo else None, workshop_first_workers=1)
+    runs = WorkshopRuns(s)
+    try:
+        sc = runs.scenario(preset_levers("closure"))
+        rep = runs.first(sc)
+        pool = runs._first_pool
+        assert pool is not None
+        pids = list(pool._processes)
+        assert pids and os.getpid() not in pids
+        assert series_digest(rep) == series_digest(run_rep(sc, tiny(None), 0))
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while any(p.is_alive() for p in pool._processes.values()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for name in ("p2016", "automatic"):
+            sc = runs.scenario(preset_levers(name))
+            assert series_digest(runs.first(sc)) == series_digest(run_rep(sc, tiny(None), 0))
+        assert runs._first_pool is not None and runs._first_pool is not pool  # started again
+        assert runs.counts["computed"] == 3 * 2  # each replication once (the others: this thread)
+    finally:
+        runs.close()

@@ -20,7 +20,7 @@ from sim.metrics import CAUSE_SERIES
 from sim.runner import replication_seeds, run_replication
 
 SMALL = Settings(workshop_households=3000, workshop_months=18, workshop_start=6, workshop_replications=3,
-                 workers=0, workshop_memo=None)  # this process computes everything (the memo: test_memo.py)
+                 workers=0, workshop_memo=None, workshop_first_workers=0)  # all in this process (else: test_memo.py)
 
 
 @pytest.mark.parametrize("preset", ["closure", "france_services", "automatic"])
