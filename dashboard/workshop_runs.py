@@ -3,7 +3,7 @@
 The workshop compares the trainer's settings with a reference situation over
 :attr:`Settings.workshop_replications` replications with common random numbers
 (replication *r* of every setting has the same households and random streams).
-Three things make a lever answer in well under a second:
+Four things make a lever answer in well under a second:
 
 - **A shared start.**  Every workshop setting is the 2013 baseline until
   :attr:`Settings.workshop_start` (its levers start there), so the first months
@@ -11,9 +11,12 @@ Three things make a lever answer in well under a second:
   stopped at that month (:func:`prefix`); a setting's run is a copy of it with the
   setting's policies, run to the horizon.  This is exactly ``sim run`` of the
   setting's scenario (a test checks that the monthly series are identical).
-- **First replication first.**  :meth:`WorkshopRuns.first` runs replication 0 in the
-  request's thread: the figures are drawn from it at once.  The other replications
-  go to a small pool of *low-priority* processes (``nice``), which fills the
+- **First replication first.**  :meth:`WorkshopRuns.first` runs replication 0 at once,
+  while the request waits: the figures are drawn from it.  It runs in one of
+  :attr:`Settings.workshop_first_workers` processes at normal priority (a server
+  process runs one Python thread at a time: two levers moved at once in its threads
+  would take twice as long), or in the request's thread if there are none.  The other
+  replications go to a small pool of *low-priority* processes (``nice``), which fills the
   machine's idle time without slowing the requests down; the page polls
   :meth:`WorkshopRuns.status` and redraws the headline, its interval and the band
   when they are in.  Pending work for settings nobody looks at any more is
