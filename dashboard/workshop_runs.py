@@ -127,7 +127,9 @@ def prefix(settings: Settings, index: int) -> tuple[DematModel, PersonaPicker]:
         if hit is None:
             base = base_scenario(settings)
             picker = PersonaPicker(base.benefits)
-            model = DematModel(base, replication_seeds(SEED, index + 1)[index], trace=picker)
+            # no report-window tables: the workshop shows none of them (a fifth of a run)
+            model = DematModel(base, replication_seeds(SEED, index + 1)[index], trace=picker,
+                               tables=False)
             for _ in range(settings.workshop_start):
                 model.step()
             hit = _PREFIX[key] = (model, picker)
