@@ -120,11 +120,12 @@ def step(model) -> None:
     out, entry_draws = turnover(model, rng)
     changed[out] = False  # newcomers' entitlements are set afresh
     idx = np.flatnonzero(changed)
-    draws = rng.random((2, h.n_benefits, len(idx))) if len(idx) else None
+    draws = rng.random((2, h.n_benefits, len(idx))) if len(idx) else np.empty((2, h.n_benefits, 0))
+    if len(out) + len(idx) == 0:
+        return
     # one pass of the benefit rules for newcomers and changed households (no draw in it)
-    both = np.concatenate([out, idx]) if len(out) and len(idx) else (out if len(out) else idx)
-    amts = amounts(model, View(h, both)) if len(both) else None
-    if len(out):
+    amts = amounts(model, View(h, np.concatenate([out, idx])))
+    if entry_draws is not None:  # (there were newcomers)
         enter_newcomers(model, out, [a[: len(out)] for a in amts], entry_draws)
     if len(idx):
         update_entitlements(model, idx, [a[len(out):] for a in amts], draws)
