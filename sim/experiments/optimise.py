@@ -52,15 +52,14 @@ import pyarrow as pa
 
 from ..io import atomic_write, csv_text, parquet_bytes, to_json
 from ..params import ScenarioError
-from ..names import check_name, check_tree, slug
-from ..safe_read import read_bounded
-from ..scenario import MAX_FILE_BYTES, Scenario, read_yaml
+from ..names import check_name, slug
+from ..scenario import Scenario
 from ..scenario import load as load_scenario
 from ..summary import paired_difference
 from ..texts import text
 from .engine import Plan, Point, execute
 from .executors import Executor, make_executor
-from .spec import Factor, _base_path, _check_factor, _factor, _number
+from .spec import Factor, _base_path, _check_factor, _factor, _number, read_spec_file
 from .store import ResultsStore
 from .tables import KEYS, Selection, probe_columns
 from .tasks import with_population_size
@@ -145,18 +144,7 @@ def load_search(path: str | os.PathLike, sets=(), seed: int | None = None,
     """Load and check a search file; errors name the file and the field."""
     path = resolve_search(path)
     source = str(path)
-    # issue 14: a regular file only, read with a bound (never a FIFO or /dev/zero)
-    blob = read_bounded(path, MAX_FILE_BYTES, source=source, what="search file")
-    raw = read_yaml(blob, source)
-    if not isinstance(raw, dict):
-        raise _err("expected a mapping at the top level", source)
-    check_tree(raw, source=source)  # keys are strings; every string is writable text
-    for k in raw:
-        if k not in TOP_KEYS:
-            raise _err(f"unknown key (known keys: {', '.join(TOP_KEYS)})", source, str(k))
-    for k in ("scenario", "levers", "budget", "objectives"):
-        if k not in raw:
-            raise _err("missing", source, k)
+    raw, sha256 = read_spec_file(path, "search file", TOP_KEYS, ("scenario", "levers", "budget", "objectives"))
     # the name names the default results folder: a safe name, never a path (issue 14)
     name = check_name(raw["name"], source=source) if "name" in raw else slug(Path(path).stem)
     desc = raw.get("description", "")
@@ -254,7 +242,7 @@ def load_search(path: str | os.PathLike, sets=(), seed: int | None = None,
     ree_reps = _whole(ree.get("replications", max(reps, 5)), source, "reevaluate.replications", lo=2)
     ree_seed = _whole(ree.get("seed", root + 1), source, "reevaluate.seed", lo=0)
     return SearchSpec(name=name, description=desc, source=source,
-                      file_sha256=hashlib.sha256(blob).hexdigest(), base=base, levers=levers,
+                      file_sha256=sha256, base=base, levers=levers,
                       budget=float(amount), objectives=objectives, population=population,
                       generations=generations, replications=reps, seed=root,
                       reevaluate_replications=ree_reps, reevaluate_seed=ree_seed, sets=tuple(sets))

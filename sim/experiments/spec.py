@@ -265,6 +265,28 @@ def _base_path(name: str, sweep_file: Path) -> Path:
     return resolve_path(p)
 
 
+def read_spec_file(path: str | Path, what: str, top_keys: Iterable[str],
+                   required: Iterable[str]) -> tuple[dict, str]:
+    """The checked top level of a sweep or search file and the file's sha256: a regular
+    file read with a bound (never a FIFO or /dev/zero, issue 14), safe YAML, a mapping
+    whose keys are strings and every string writable text, only ``top_keys``, each of
+    ``required`` present."""
+    source = str(path)
+    blob = read_bounded(path, MAX_FILE_BYTES, source=source, what=what)
+    raw = read_yaml(blob, source)
+    if not isinstance(raw, dict):
+        raise _err("expected a mapping at the top level", source)
+    check_tree(raw, source=source)  # keys are strings; every string is writable text
+    known = tuple(top_keys)
+    for k in raw:
+        if k not in known:
+            raise _err(f"unknown key (known keys: {', '.join(known)})", source, str(k))
+    for k in required:
+        if k not in raw:
+            raise _err("missing", source, k)
+    return raw, hashlib.sha256(blob).hexdigest()
+
+
 def load_sweep(path: str | Path, sets: Iterable[str] = (), replications: int | None = None,
                seed: int | None = None) -> SweepSpec:
     """Load and check a sweep file.
@@ -273,17 +295,7 @@ def load_sweep(path: str | Path, sets: Iterable[str] = (), replications: int | N
     the file's own ``set``; ``replications`` and ``seed`` override the file's.
     """
     source = str(path)
-    blob = read_bounded(path, MAX_FILE_BYTES, source=source, what="sweep file")
-    raw = read_yaml(blob, source)
-    if not isinstance(raw, dict):
-        raise _err("expected a mapping at the top level", source)
-    check_tree(raw, source=source)  # keys are strings; every string is writable text
-    for k in raw:
-        if k not in TOP_KEYS:
-            raise _err(f"unknown key (known keys: {', '.join(TOP_KEYS)})", source, k)
-    for k in ("scenario", "parameters"):
-        if k not in raw:
-            raise _err("missing", source, k)
+    raw, sha256 = read_spec_file(path, "sweep file", TOP_KEYS, ("scenario", "parameters"))
     # the name names the default results folder: a safe name, never a path
     name = check_name(raw["name"], source=source) if "name" in raw else slug(Path(path).stem)
     desc = raw.get("description", "")
@@ -362,7 +374,7 @@ def load_sweep(path: str | Path, sets: Iterable[str] = (), replications: int | N
         raise _err("expected a list of summary metric names", source, "analyse")
 
     spec = SweepSpec(name=name, description=desc, source=source,
-                     file_sha256=hashlib.sha256(blob).hexdigest(), base=base, design=design,
+                     file_sha256=sha256, base=base, design=design,
                      factors=factors, replications=reps, seed=root, metrics=metrics,
                      timeseries=timeseries, analyse=tuple(analyse), sets=tuple(sets))
     _check_columns(spec)
