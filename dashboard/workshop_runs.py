@@ -48,7 +48,6 @@ from __future__ import annotations
 import copy
 import functools
 import logging
-import multiprocessing
 import os
 import threading
 import weakref
@@ -62,7 +61,7 @@ import numpy as np
 import sim
 from sim.metrics import CAUSE_SERIES, SUBCAUSE_SERIES
 from sim.model import DematModel
-from sim.experiments.executors import die_with_parent, kill_pool
+from sim.experiments.executors import die_with_parent, kill_pool, process_pool
 from sim.runner import replication_seeds
 from sim.summary import replication_summary
 
@@ -77,6 +76,8 @@ log = logging.getLogger(__name__)
 # pool's forkserver imports this module when it starts), not when the memo is first used
 # (files edited meanwhile would name a folder for code that did not run)
 CODE_VERSION = code_version()
+
+PRELOAD = ["sim.model", "dashboard.workshop_runs"]  # what pool processes start with (forkserver)
 
 SEED = WORKSHOP_SEED  # root seed of every workshop run (the scenario files it saves say it)
 
@@ -264,6 +265,12 @@ def _guess_job(levers: dict, settings: Settings) -> tuple[str, Rep | None]:
 
 # -- in the server: cache, first replication, background replications ------------------------
 
+def _bound(d: dict, size: int) -> None:
+    """Drop the oldest entries of ``d`` (insertion order) beyond ``size``."""
+    while len(d) > size:
+        d.pop(next(iter(d)))
+
+
 def levers_key(levers: dict) -> tuple:
     return tuple(sorted(levers.items()))
 
@@ -304,13 +311,8 @@ class WorkshopRuns:
                 self._scenarios[key] = sc
                 self._lever_hashes[key] = h
                 self._lever_of[h] = key
-                bound = 4 * self.settings.workshop_cache
-                while len(self._scenarios) > bound:
-                    self._scenarios.pop(next(iter(self._scenarios)))
-                while len(self._lever_hashes) > bound:
-                    self._lever_hashes.pop(next(iter(self._lever_hashes)))
-                while len(self._lever_of) > bound:
-                    self._lever_of.pop(next(iter(self._lever_of)))
+                for d in (self._scenarios, self._lever_hashes, self._lever_of):
+                    _bound(d, 4 * self.settings.workshop_cache)
         return sc
 
     def _hash(self, sc: sim.Scenario) -> str:
@@ -438,11 +440,7 @@ class WorkshopRuns:
             return None
         with self._lock:
             if self._first_pool is None:
-                ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(["sim.model", "dashboard.workshop_runs"])
-                self._first_pool = ProcessPoolExecutor(max_workers=self.first_workers, mp_context=ctx,
-                                                       initializer=_first_init,
-                                                       initargs=(os.getpid(), self.settings))
+                self._first_pool = process_pool(self.first_workers, PRELOAD, _first_init, (self.settings,))
             return self._first_pool
 
     # -- the other replications, in the background ---------------------------------------------
@@ -451,10 +449,7 @@ class WorkshopRuns:
             return None
         with self._lock:
             if self._pool is None:
-                ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(["sim.model", "dashboard.workshop_runs"])
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
-                                                 initializer=_worker_init, initargs=(os.getpid(),))
+                self._pool = process_pool(self.workers, PRELOAD, _worker_init)
             return self._pool
 
     def request(self, sc: sim.Scenario, first: int = 1) -> None:
@@ -547,8 +542,7 @@ class WorkshopRuns:
         h, rep = f.result()
         with self._lock:
             self._lever_hashes[key] = h
-            while len(self._lever_hashes) > 4 * self.settings.workshop_cache:
-                self._lever_hashes.pop(next(iter(self._lever_hashes)))
+            _bound(self._lever_hashes, 4 * self.settings.workshop_cache)
         if rep is not None:  # None: in the memo, or computed by another process
             self._put(h, rep)
 

@@ -79,17 +79,20 @@ def die_with_parent(parent: int) -> None:
                      daemon=True).start()
 
 
-def process_pool(workers: int, preload: list[str]) -> ProcessPoolExecutor:
+def process_pool(workers: int, preload: list[str], initializer=die_with_parent,
+                 initargs: tuple = ()) -> ProcessPoolExecutor:
     """A pool of ``workers`` local processes that die with this one (see above).
 
     ``forkserver`` rather than ``fork``: forking a process that runs threads (a progress
     bar's monitor, a Dask client, a web server) can deadlock.  The server imports
-    ``preload`` once, so each worker starts in milliseconds.
+    ``preload`` once, so each worker starts in milliseconds.  Each worker runs
+    ``initializer(this process's pid, *initargs)``, which must call :func:`die_with_parent`
+    with that pid (the default is that alone).
     """
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(preload)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent,
-                               initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=initializer,
+                               initargs=(os.getpid(), *initargs))
     _POOLS.add(pool)
     return pool
 
